@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test: installs Azurite into node_modules if it is missing, builds, and runs the test suite.
+# The tests start their own Azurite (free ports, in memory, --disableTelemetry) and stop it afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/azurite/package.json ]; then
+  echo "Installing Azurite (npm ci)…"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Functions.sln --nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# One plain summary line, whatever the runner printed above it.
+awk 'match($0, /Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+/) {
+       s = substr($0, RSTART, RLENGTH); gsub(/[^0-9,]/, "", s); split(s, n, ",")
+       failed += n[1]; passed += n[2]; skipped += n[3] }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
+exit $status

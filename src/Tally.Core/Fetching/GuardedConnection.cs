@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace Tally.Fetching;
+
+/// <summary>
+/// Opens the TCP connections of the fetch client, and refuses any whose address is not public.
+/// </summary>
+/// <remarks>
+/// Checking the address actually connected to, after DNS and on every redirect hop, is what
+/// stops SSRF: checking the URL alone is beaten by a public name that resolves to 127.0.0.1,
+/// by DNS rebinding, and by a redirect to the cloud metadata endpoint.
+/// </remarks>
+internal sealed class GuardedConnection(IOptionsMonitor<FetchOptions> options)
+{
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        var allowed = options.CurrentValue.AllowPrivateNetworks ? addresses : Array.FindAll(addresses, AddressPolicy.IsPublic);
+        if (allowed.Length == 0)
+        {
+            throw new BlockedAddressException(host, addresses);
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>A fetch was refused because its host resolves only to non-public addresses.</summary>
+internal sealed class BlockedAddressException(string host, IReadOnlyCollection<IPAddress> addresses)
+    : Exception($"'{host}' resolves to {string.Join(", ", addresses)}, which is not a public address; fetches may only reach the public internet.");

@@ -1,0 +1,9 @@
+namespace Tally.Fetching;
+
+/// <summary>What fetching and counting one page found.</summary>
+/// <param name="Words">The words in the page.</param>
+/// <param name="Bytes">The body bytes read (after content decoding).</param>
+/// <param name="ContentType">The Content-Type the origin declared, if any.</param>
+/// <param name="HttpStatus">The final response's status code.</param>
+/// <param name="FinalUrl">The URL the body came from, after redirects.</param>
+public sealed record PageCount(long Words, long Bytes, string? ContentType, int HttpStatus, Uri FinalUrl);

@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+using Tally.Counting;
+using Tally.Telemetry;
+
+namespace Tally.Fetching;
+
+/// <summary>
+/// Fetches a page and counts its words as the body streams in: the page is never held whole,
+/// and memory stays flat however large it is.
+/// </summary>
+/// <remarks>
+/// Redirects are followed here rather than by the handler, so each hop's scheme is checked and
+/// counted against <see cref="FetchOptions.MaxRedirects"/>; each hop's address is checked by
+/// <see cref="GuardedConnection"/>. There are no in-process retries: the queue (for jobs) and the
+/// orchestrator's retry policy (for batches) own retrying, so a failing origin is not hit by
+/// two layers of retries at once.
+/// </remarks>
+public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> options, TallyMetrics metrics)
+{
+    private const int BufferSize = 64 * 1024;
+
+    /// <summary>Fetches <paramref name="url"/> and counts its words.</summary>
+    /// <exception cref="FetchFailedException">The page could not be fetched or counted; <see cref="FetchFailedException.IsTransient"/> says whether to retry.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<PageCount> CountAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var limits = options.CurrentValue;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limits.Timeout);
+        try
+        {
+            var page = await FetchAsync(url, limits, deadline.Token).ConfigureAwait(false);
+            metrics.PageCounted(page.Words, page.Bytes);
+            return page;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new FetchFailedException($"The page did not finish within the {limits.Timeout.TotalSeconds:0.#} s timeout.", isTransient: true, inner: ex);
+        }
+        catch (HttpRequestException ex) when (FindBlocked(ex) is { } blocked)
+        {
+            throw new FetchFailedException(blocked.Message, isTransient: false, inner: ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw new FetchFailedException($"The connection to '{url.Host}' failed: {ex.Message}", isTransient: true, inner: ex);
+        }
+    }
+
+    private async Task<PageCount> FetchAsync(Uri url, FetchOptions limits, CancellationToken cancellationToken)
+    {
+        for (var redirects = 0; ; redirects++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.UserAgent.ParseAdd(limits.UserAgent);
+            request.Headers.Accept.ParseAdd("text/html, text/plain;q=0.9, */*;q=0.5");
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+
+            if (status is >= 300 and < 400 && response.Headers.Location is { } location)
+            {
+                if (redirects == limits.MaxRedirects)
+                {
+                    throw new FetchFailedException($"The page redirected more than {limits.MaxRedirects} times; the last hop was to {location}.", isTransient: false, status);
+                }
+
+                url = new Uri(url, location);
+                if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
+                {
+                    throw new FetchFailedException($"The page redirected to a '{url.Scheme}' URL; only http and https can be fetched.", isTransient: false, status);
+                }
+
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw Failed(response.StatusCode);
+            }
+
+            return await CountBodyAsync(response, url, limits, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<PageCount> CountBodyAsync(HttpResponseMessage response, Uri url, FetchOptions limits, CancellationToken cancellationToken)
+    {
+        var contentType = response.Content.Headers.ContentType;
+        var status = (int)response.StatusCode;
+        IBodyCounter counter;
+        try
+        {
+            counter = BodyCounters.For(contentType);
+        }
+        catch (NotTextException ex)
+        {
+            throw new FetchFailedException(ex.Message, isTransient: false, status, ex);
+        }
+
+        if (response.Content.Headers.ContentLength > limits.MaxBytes)
+        {
+            throw TooLarge(limits, status);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > limits.MaxBytes)
+                {
+                    throw TooLarge(limits, status);
+                }
+
+                counter.Add(buffer.AsSpan(0, read));
+            }
+
+            return new PageCount(counter.Complete(), total, contentType?.ToString(), status, url);
+        }
+        finally
+        {
+            (counter as IDisposable)?.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static FetchFailedException TooLarge(FetchOptions limits, int status) =>
+        new($"The page is larger than the {limits.MaxBytes:N0}-byte limit (Tally:Fetch:MaxBytes).", isTransient: false, status);
+
+    private static FetchFailedException Failed(HttpStatusCode code)
+    {
+        var status = (int)code;
+        var transient = status is 408 or 429 or >= 500;
+        var reason = ReasonPhrases.For(status);
+        var advice = transient ? "the origin may recover, so it will be retried" : "retrying will not help";
+        return new FetchFailedException($"The origin answered {status} {reason}; {advice}.", transient, status);
+    }
+
+    private static BlockedAddressException? FindBlocked(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is BlockedAddressException blocked)
+            {
+                return blocked;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+
+namespace Tally.Fetching;
+
+/// <summary>Checks that a URL a user submitted is one Tally may fetch, with a reason a person can act on when not.</summary>
+public static class UrlPolicy
+{
+    /// <summary>Parses and checks <paramref name="text"/>.</summary>
+    /// <returns>The URL, or null with <paramref name="error"/> saying what is wrong.</returns>
+    public static Uri? Check(string? text, FetchOptions options, out string? error)
+    {
+        error = Problem(text, options, out var uri);
+        return error is null ? uri : null;
+    }
+
+    private static string? Problem(string? text, FetchOptions options, out Uri? uri)
+    {
+        uri = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "is empty; give an absolute http or https URL such as https://example.com/page.";
+        }
+
+        if (text.Length > options.MaxUrlLength)
+        {
+            return $"is {text.Length:N0} characters long; the limit is {options.MaxUrlLength:N0}.";
+        }
+
+        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out uri) || uri.IsFile || uri.IsUnc)
+        {
+            uri = null;
+            return "is not an absolute URL; give one with its scheme and host, such as https://example.com/page.";
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return $"uses the '{uri.Scheme}' scheme; only http and https can be fetched.";
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return "carries credentials (user:password@); Tally fetches public pages and never sends credentials.";
+        }
+
+        if (!options.AllowPrivateNetworks && IsNonPublicHost(uri))
+        {
+            return $"points at '{uri.Host}', which is not a public address; fetches may only reach the public internet.";
+        }
+
+        return null;
+    }
+
+    private static bool IsNonPublicHost(Uri uri) =>
+        uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            ? !AddressPolicy.IsPublic(IPAddress.Parse(uri.DnsSafeHost))
+            : uri.IsLoopback || uri.DnsSafeHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,80 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tally.Fetching;
+using Tally.Jobs;
+using Tally.Telemetry;
+
+namespace Tally.Hosting;
+
+/// <summary>Registers Tally's services: options, the fetch client, storage clients, jobs.</summary>
+public static class TallyCoreExtensions
+{
+    /// <summary>Adds everything Tally needs apart from the function triggers.</summary>
+    public static IServiceCollection AddTallyCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<TallyMetrics>();
+
+        services.AddTallyFetching();
+        services.AddTallyStorage(configuration);
+        services.TryAddSingleton<JobStore>();
+        services.TryAddSingleton<JobQueue>();
+        services.TryAddSingleton<JobService>();
+        services.TryAddSingleton<JobRunner>();
+        services.TryAddSingleton<JobPurger>();
+        return services;
+    }
+
+    /// <summary>Adds <see cref="PageCounter"/> on one guarded, pooled HTTP pipeline.</summary>
+    public static IServiceCollection AddTallyFetching(this IServiceCollection services)
+    {
+        services.TryAddSingleton<GuardedConnection>();
+        services.AddHttpClient<PageCounter>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                // Redirects are followed by PageCounter, hop by hop; a proxy would hide the real address from the guard.
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                ConnectCallback = provider.GetRequiredService<GuardedConnection>().ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        return services;
+    }
+
+    /// <summary>Adds queue and table clients built from the <c>AzureWebJobsStorage</c> connection.</summary>
+    public static IServiceCollection AddTallyStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(JobStorage.Connection);
+        services.AddAzureClients(clients =>
+        {
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((options, _, provider) =>
+            {
+                // The queue trigger decodes base64 by default (host.json messageEncoding), so the sender must encode it.
+                options.MessageEncoding = QueueMessageEncoding.Base64;
+                var connection = Connection(provider);
+                return connection.ConnectionString is { } connectionString
+                    ? new QueueServiceClient(connectionString, options)
+                    : new QueueServiceClient(connection.ServiceUri("queue"), connection.Credential, options);
+            });
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, _, provider) =>
+            {
+                var connection = Connection(provider);
+                return connection.ConnectionString is { } connectionString
+                    ? new TableServiceClient(connectionString, options)
+                    : new TableServiceClient(connection.ServiceUri("table"), connection.Credential, options);
+            });
+        });
+        return services;
+
+        StorageConnection Connection(IServiceProvider provider) => new(section, provider.GetRequiredService<AzureComponentFactory>());
+    }
+}

@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Tally.Jobs;
+
+/// <summary>
+/// Job records in Table storage. Every change is a read-modify-write checked by ETag, so two
+/// deliveries of one message, or a worker racing a cancel, can never overwrite each other.
+/// </summary>
+public sealed class JobStore(TableServiceClient tables)
+{
+    private const int MaxConflicts = 8;
+
+    private readonly TableClient _table = tables.GetTableClient(JobStorage.TableName);
+    private readonly Once _created = new();
+
+    /// <summary>Adds a new job record.</summary>
+    public async Task AddAsync(JobEntity job, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var response = await _table.AddEntityAsync(job, cancellationToken).ConfigureAwait(false);
+        job.ETag = response.Headers.ETag ?? default;
+    }
+
+    /// <summary>Reads a job record, expired or not; null when there is none.</summary>
+    public async Task<JobEntity?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var response = await _table.GetEntityIfExistsAsync<JobEntity>(id, JobEntity.JobRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stored job and saves it if the job was not changed
+    /// meanwhile; on a conflict it reads the job again and reapplies the change.
+    /// </summary>
+    /// <param name="id">The job id.</param>
+    /// <param name="change">Changes the job and returns true, or returns false to leave it as it is.</param>
+    /// <param name="current">A copy already read, to save the first read; its ETag guards the first write.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>The job as stored (null if there is none) and whether <paramref name="change"/> was saved.</returns>
+    public async Task<(JobEntity? Job, bool Changed)> UpdateAsync(
+        string id, Func<JobEntity, bool> change, JobEntity? current, CancellationToken cancellationToken)
+    {
+        for (var conflicts = 0; ; conflicts++)
+        {
+            var job = current ?? await FindAsync(id, cancellationToken).ConfigureAwait(false);
+            current = null;
+            if (job is null || !change(job))
+            {
+                return (job, false);
+            }
+
+            try
+            {
+                var response = await _table.UpdateEntityAsync(job, job.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                job.ETag = response.Headers.ETag ?? default;
+                return (job, true);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404 && conflicts < MaxConflicts)
+            {
+                // Changed (412) or deleted (404) since it was read: read it again and decide anew.
+            }
+        }
+    }
+
+    /// <summary>Deletes a job record if it is still as read; a record changed or already gone is left alone.</summary>
+    /// <returns>Whether the record was deleted.</returns>
+    public async Task<bool> DeleteAsync(string id, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(id, JobEntity.JobRowKey, etag, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The most recent unexpired jobs in <paramref name="status"/>, newest first.</summary>
+    public async IAsyncEnumerable<JobEntity> ListAsync(
+        JobStatus status, DateTimeOffset now, int limit, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var name = status.ToName();
+        var filter = TableClient.CreateQueryFilter<JobEntity>(job => job.Status == name && job.ExpiresAt > now);
+        var taken = 0;
+        await foreach (var job in _table.QueryAsync<JobEntity>(filter, Math.Min(limit, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return job;
+            if (++taken == limit)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The ids and ETags of jobs that expired at or before <paramref name="now"/>.</summary>
+    public async IAsyncEnumerable<(string Id, ETag ETag)> ListExpiredAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter<JobEntity>(job => job.ExpiresAt <= now);
+        string[] keys = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
+        await foreach (var job in _table.QueryAsync<TableEntity>(filter, select: keys, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return (job.PartitionKey, job.ETag);
+        }
+    }
+
+    /// <summary>Checks that the table answers (for the health endpoint).</summary>
+    public async Task PingAsync(CancellationToken cancellationToken) =>
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+
+    private Task EnsureTableAsync(CancellationToken cancellationToken) =>
+        _created.RunAsync(ct => _table.CreateIfNotExistsAsync(ct), cancellationToken);
+}

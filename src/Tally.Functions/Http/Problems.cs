@@ -1,0 +1,53 @@
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Tally.Functions.Http;
+
+/// <summary>RFC 9457 <c>application/problem+json</c> answers, each with a detail a person can act on.</summary>
+internal static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static ObjectResult BadRequest(string detail, IReadOnlyList<string>? errors = null) =>
+        Create(StatusCodes.Status400BadRequest, detail, errors);
+
+    public static ObjectResult NotFound(string detail) => Create(StatusCodes.Status404NotFound, detail);
+
+    public static ObjectResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, detail);
+
+    public static ObjectResult TooLarge(string detail) => Create(StatusCodes.Status413PayloadTooLarge, detail);
+
+    public static ObjectResult Unavailable(string detail) => Create(StatusCodes.Status503ServiceUnavailable, detail);
+
+    /// <summary>Runs <paramref name="action"/>, answering 503 when storage fails rather than an opaque 500.</summary>
+    public static async Task<IActionResult> UnlessStorageFailsAsync(Func<Task<IActionResult>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            return Unavailable($"Storage failed ({ex.Status} {ex.ErrorCode}); nothing was changed. Try again shortly.");
+        }
+    }
+
+    private static ObjectResult Create(int status, string detail, IReadOnlyList<string>? errors = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = $"https://www.rfc-editor.org/rfc/rfc9110#status.{status}",
+            Title = ReasonPhrases.GetReasonPhrase(status),
+            Status = status,
+            Detail = detail,
+        };
+        if (errors is { Count: > 0 })
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        return new ObjectResult(problem) { StatusCode = status, ContentTypes = { ContentType } };
+    }
+}

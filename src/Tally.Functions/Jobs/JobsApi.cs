@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Tally.Fetching;
+using Tally.Functions.Http;
+using Tally.Jobs;
+
+namespace Tally.Functions.Jobs;
+
+/// <summary>The <c>/api/jobs</c> routes: each binds its request and hands it to <see cref="JobService"/>.</summary>
+public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> options)
+{
+    /// <summary><c>POST /api/jobs</c>: enqueue one URL or many.</summary>
+    [Function(nameof(EnqueueJobs))]
+    public Task<IActionResult> EnqueueJobs(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken) =>
+        Problems.UnlessStorageFailsAsync(async () =>
+        {
+            var (urls, problem) = await EnqueueRequest.ReadAsync(request, fetch.CurrentValue, options.CurrentValue, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var enqueued = await jobs.EnqueueAsync(urls!, cancellationToken);
+            return enqueued.Count == 1
+                ? new AcceptedResult(enqueued[0].StatusUrl, enqueued[0])
+                : new ObjectResult(new JobList(enqueued)) { StatusCode = StatusCodes.Status202Accepted };
+        });
+
+    /// <summary><c>GET /api/jobs/{id}</c>: a job's state and result.</summary>
+    [Function(nameof(GetJob))]
+    public Task<IActionResult> GetJob(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        Problems.UnlessStorageFailsAsync(async () =>
+            await jobs.GetAsync(id, cancellationToken) is { } job ? new OkObjectResult(job) : UnknownJob(id));
+
+    /// <summary><c>GET /api/jobs?status=failed&amp;limit=50</c>: recent jobs in a status, newest first.</summary>
+    [Function(nameof(ListJobs))]
+    public Task<IActionResult> ListJobs(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken) =>
+        Problems.UnlessStorageFailsAsync(async () =>
+        {
+            var max = options.CurrentValue.MaxListSize;
+            string? statusText = request.Query["status"];
+            if (!JobStatusNames.TryParse(statusText, out var status))
+            {
+                var names = string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToName()));
+                return Problems.BadRequest($"Give ?status= one of {names}; '{statusText}' is not one of them.");
+            }
+
+            string? limitText = request.Query["limit"];
+            var limit = max;
+            if (limitText is not null && (!int.TryParse(limitText, out limit) || limit < 1 || limit > max))
+            {
+                return Problems.BadRequest($"?limit= must be a whole number from 1 to {max}; '{limitText}' is not.");
+            }
+
+            return new OkObjectResult(new JobList(await jobs.ListAsync(status, limit, cancellationToken)));
+        });
+
+    /// <summary><c>POST /api/jobs/{id}/retry</c>: enqueue a failed or canceled job again.</summary>
+    [Function(nameof(RetryJob))]
+    public Task<IActionResult> RetryJob(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs/{id}/retry")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        Problems.UnlessStorageFailsAsync(async () =>
+        {
+            var change = await jobs.RetryAsync(id, cancellationToken);
+            return change.Outcome switch
+            {
+                JobChangeOutcome.Changed => new AcceptedResult(change.Job!.StatusUrl, change.Job),
+                JobChangeOutcome.Conflict => Problems.Conflict($"Job '{id}' is {change.Job!.Status}; only failed or canceled jobs can be retried."),
+                _ => UnknownJob(id),
+            };
+        });
+
+    /// <summary><c>DELETE /api/jobs/{id}</c>: cancel a job that has not started.</summary>
+    [Function(nameof(CancelJob))]
+    public Task<IActionResult> CancelJob(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        Problems.UnlessStorageFailsAsync(async () =>
+        {
+            var change = await jobs.CancelAsync(id, cancellationToken);
+            return change.Outcome switch
+            {
+                JobChangeOutcome.Changed => new OkObjectResult(change.Job),
+                JobChangeOutcome.Conflict => Problems.Conflict($"Job '{id}' is {change.Job!.Status}; only a queued job can be canceled."),
+                _ => UnknownJob(id),
+            };
+        });
+
+    private ObjectResult UnknownJob(string id) =>
+        Problems.NotFound($"There is no job '{id}'. Results are kept for {options.CurrentValue.ResultTtl} after a job finishes, so it may have expired.");
+}
+
+/// <summary>A list of jobs, as listing and many-URL enqueueing answer it.</summary>
+public sealed record JobList(IReadOnlyList<Job> Jobs);

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Tally.Functions.Hosting;
+using Tally.Functions.Http;
+using Tally.Jobs;
+
+namespace Tally.Functions.Maintenance;
+
+/// <summary>Housekeeping: purging expired results, and the health probe.</summary>
+public sealed class Maintenance(JobPurger purger, StorageHealth health)
+{
+    /// <summary>Every 30 minutes (and once at start-up if a run was missed): delete expired jobs.</summary>
+    public const string PurgeSchedule = "0 */30 * * * *";
+
+    /// <summary>Deletes expired job records.</summary>
+    [Function(nameof(PurgeExpired))]
+    public Task PurgeExpired([TimerTrigger(PurgeSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
+        purger.PurgeExpiredAsync(cancellationToken);
+
+    /// <summary><c>GET /api/health</c>: 200 when storage answers, 503 when not.</summary>
+    [Function(nameof(Health))]
+    public async Task<IActionResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken) =>
+        await health.CheckAsync(cancellationToken) is { } failure
+            ? Problems.Unavailable(failure)
+            : new OkObjectResult(new { status = "healthy" });
+}

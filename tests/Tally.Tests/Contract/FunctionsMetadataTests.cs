@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Tally.Tests.Infrastructure;
+
+namespace Tally.Tests.Contract;
+
+/// <summary>
+/// How the Functions host will bind each function, read from the build output it would load
+/// (the host itself cannot run here): the folder must be a complete app, and each function's
+/// trigger, route, methods, auth level, queue and schedule must be what the API promises.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly string App = Repository.FunctionsAppDirectory;
+
+    [Theory]
+    [InlineData("host.json")]
+    [InlineData("worker.config.json")]
+    [InlineData("functions.metadata")]
+    [InlineData("extensions.json")]
+    [InlineData("Tally.Functions.dll")]
+    public void BuildOutput_IsACompleteFunctionsApp(string file) =>
+        Assert.True(File.Exists(Path.Combine(App, file)), $"{file} is missing from {App}");
+
+    [Theory]
+    [InlineData("EnqueueJobs", "jobs", "post", "Function")]
+    [InlineData("ListJobs", "jobs", "get", "Function")]
+    [InlineData("GetJob", "jobs/{id}", "get", "Function")]
+    [InlineData("CancelJob", "jobs/{id}", "delete", "Function")]
+    [InlineData("RetryJob", "jobs/{id}/retry", "post", "Function")]
+    [InlineData("Health", "health", "get", "Anonymous")]
+    public void HttpFunction_IsBoundToItsRouteMethodAndAuthLevel(string name, string route, string method, string authLevel)
+    {
+        var trigger = Trigger(name);
+
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Theory]
+    [InlineData("RunJob", "tally-jobs")]
+    [InlineData("FailPoisonedJob", "tally-jobs-poison")]
+    public void QueueFunction_IsBoundToItsQueueAndConnection(string name, string queue)
+    {
+        var trigger = Trigger(name);
+
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
+        Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
+        Assert.Equal("String", trigger.GetProperty("dataType").GetString());
+    }
+
+    [Fact]
+    public void PurgeFunction_RunsOnTheTimerSchedule()
+    {
+        var trigger = Trigger("PurgeExpired");
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("0 */30 * * * *", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public void HostJson_SetsTheQueueRetryPolicyAndRoutePrefix()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(App, "host.json")));
+        var extensions = host.RootElement.GetProperty("extensions");
+        var queues = extensions.GetProperty("queues");
+
+        Assert.Equal("api", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        Assert.Equal("00:00:30", queues.GetProperty("visibilityTimeout").GetString());
+    }
+
+    [Fact]
+    public void WorkerConfig_StartsTheAppAssembly()
+    {
+        using var worker = JsonDocument.Parse(File.ReadAllText(Path.Combine(App, "worker.config.json")));
+
+        Assert.Equal("Tally.Functions.dll", worker.RootElement.GetProperty("description").GetProperty("defaultWorkerPath").GetString());
+    }
+
+    private static JsonElement Trigger(string name)
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(App, "functions.metadata")));
+        var function = metadata.RootElement.EnumerateArray().SingleOrDefault(f => f.GetProperty("name").GetString() == name);
+        Assert.True(function.ValueKind == JsonValueKind.Object, $"functions.metadata has no function '{name}'");
+        return function.GetProperty("bindings").EnumerateArray()
+            .Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal))
+            .Clone();
+    }
+}

@@ -1,0 +1,14 @@
+using System.Reflection;
+
+namespace Tally.Tests.Infrastructure;
+
+/// <summary>Where the repository and the built function app are, as the build recorded them.</summary>
+internal static class Repository
+{
+    public static string Root => Metadata("RepositoryRoot");
+
+    public static string FunctionsAppDirectory => Metadata("FunctionsAppDirectory");
+
+    private static string Metadata(string key) =>
+        typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+}

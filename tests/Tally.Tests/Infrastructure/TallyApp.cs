@@ -1,0 +1,156 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Tally.Functions.Hosting;
+using Tally.Functions.Jobs;
+using Tally.Functions.Maintenance;
+using Tally.Hosting;
+using Tally.Jobs;
+
+namespace Tally.Tests.Infrastructure;
+
+/// <summary>
+/// The app's own service graph (<c>AddTallyCore</c>, as Program.cs wires it) on real Azurite, with the
+/// function classes the host would invoke, a clock the tests move, and helpers that call the HTTP
+/// functions and execute their results through ASP.NET Core MVC as the worker's HTTP integration does.
+/// </summary>
+public sealed class TallyApp : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public TallyApp(Azurite azurite, IDictionary<string, string?>? settings = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Tally:Fetch:AllowPrivateNetworks"] = "true",
+            ["Tally:Fetch:Timeout"] = "00:00:10",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddTallyCore(configuration);
+        services.AddMvcCore();
+        services.AddSingleton<StorageHealth>();
+        services.AddSingleton<JobsApi>();
+        services.AddSingleton<JobsWorker>();
+        services.AddSingleton<Maintenance>();
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+        Queues = _services.GetRequiredService<QueueServiceClient>();
+        Host = new QueueHost(Queues, Worker);
+    }
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public JobsApi Api => _services.GetRequiredService<JobsApi>();
+
+    public JobsWorker Worker => _services.GetRequiredService<JobsWorker>();
+
+    public Maintenance Maintenance => _services.GetRequiredService<Maintenance>();
+
+    public JobStore Store => _services.GetRequiredService<JobStore>();
+
+    public QueueServiceClient Queues { get; }
+
+    public TableClient Table => _services.GetRequiredService<TableServiceClient>().GetTableClient(JobStorage.TableName);
+
+    /// <summary>Stands in for the Functions host's queue listener.</summary>
+    public QueueHost Host { get; }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>Empties the job queues, so each test sees only its own messages.</summary>
+    public async Task ClearQueuesAsync()
+    {
+        foreach (var name in new[] { JobStorage.QueueName, JobStorage.PoisonQueueName })
+        {
+            var queue = Queues.GetQueueClient(name);
+            await queue.CreateIfNotExistsAsync();
+            await queue.ClearMessagesAsync();
+        }
+    }
+
+    /// <summary>A request to hand an HTTP function.</summary>
+    public static HttpRequest Request(string method, string? body = null, string? query = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.QueryString = new QueryString(query);
+        if (body is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = "application/json";
+        }
+
+        return context.Request;
+    }
+
+    /// <summary>Executes a function's result as the HTTP integration would, and reads the response.</summary>
+    public async Task<ApiResponse> ExecuteAsync(Task<IActionResult> result)
+    {
+        var context = new DefaultHttpContext { RequestServices = _services };
+        var body = new MemoryStream();
+        context.Response.Body = body;
+        await (await result).ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
+        body.Position = 0;
+        var json = body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+        var mediaType = context.Response.ContentType is { } type ? System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type).MediaType : null;
+        return new ApiResponse(context.Response.StatusCode, mediaType, context.Response.Headers.Location.ToString(), json);
+    }
+
+    public Task<ApiResponse> PostJobsAsync(string body) => ExecuteAsync(Api.EnqueueJobs(Request("POST", body), default));
+
+    public Task<ApiResponse> GetJobAsync(string id) => ExecuteAsync(Api.GetJob(Request("GET"), id, default));
+
+    /// <summary>How many messages wait on <paramref name="queue"/>.</summary>
+    public async Task<int> MessageCountAsync(string queue = JobStorage.QueueName)
+    {
+        var client = Queues.GetQueueClient(queue);
+        return (await client.PeekMessagesAsync(32)).Value.Length;
+    }
+
+    /// <summary>How many job records the table holds.</summary>
+    public async Task<int> JobCountAsync()
+    {
+        await Table.CreateIfNotExistsAsync();
+        var count = 0;
+        await foreach (var _ in Table.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public TimeSpan ResultTtl => _services.GetRequiredService<IOptions<JobsOptions>>().Value.ResultTtl;
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+}
+
+/// <summary>An HTTP function's answer; <c>ContentType</c> is the media type without parameters.</summary>
+public sealed record ApiResponse(int Status, string? ContentType, string Location, JsonElement Body)
+{
+    public string Text(string property) => Body.GetProperty(property).GetString()!;
+
+    public override string ToString() => $"{Status} {ContentType} {Body}";
+}
