@@ -18,10 +18,10 @@ public static class BodyCounters
             throw new NotTextException(mediaType);
         }
 
-        var encoding = FindEncoding(contentType?.CharSet);
-        return encoding is null or UTF8Encoding
-            ? new Utf8TextCounter()
-            : new DecodingCounter(encoding, new PlainTextSink());
+        var isHtml = mediaType is "text/html" or "application/xhtml+xml";
+        return FindEncoding(contentType?.CharSet) is { } declared
+            ? Create(declared, isHtml)
+            : new SniffingCounter(isHtml);
     }
 
     /// <summary>Whether a media type carries text whose words can be counted.</summary>
@@ -29,11 +29,10 @@ public static class BodyCounters
         mediaType.StartsWith("text/", StringComparison.Ordinal)
         || mediaType.EndsWith("+xml", StringComparison.Ordinal)
         || mediaType.EndsWith("+json", StringComparison.Ordinal)
-        || mediaType is "application/json" or "application/xml" or "application/xhtml+xml"
-            or "application/javascript" or "application/ecmascript" or "application/x-ndjson"
-            or "application/yaml" or "application/x-yaml" or "application/toml" or "application/csv";
+        || mediaType is "application/json" or "application/xml" or "application/javascript" or "application/ecmascript"
+            or "application/x-ndjson" or "application/yaml" or "application/x-yaml" or "application/toml" or "application/csv";
 
-    /// <summary>The encoding a charset label names, or null when it is absent or unknown (then UTF-8 applies).</summary>
+    /// <summary>The encoding a charset label names, or null when it is absent or unknown (then sniffing and UTF-8 apply).</summary>
     public static Encoding? FindEncoding(string? charset)
     {
         if (string.IsNullOrWhiteSpace(charset))
@@ -50,4 +49,12 @@ public static class BodyCounters
             return null;
         }
     }
+
+    /// <summary>The counter for a body in <paramref name="encoding"/> (null: UTF-8): plain UTF-8 is counted on its bytes.</summary>
+    internal static IBodyCounter Create(Encoding? encoding, bool isHtml) => (encoding, isHtml) switch
+    {
+        (null or UTF8Encoding, false) => new Utf8TextCounter(),
+        (_, false) => new DecodingCounter(encoding, new PlainTextSink()),
+        _ => new DecodingCounter(encoding ?? Encoding.UTF8, new HtmlTextSink()),
+    };
 }

@@ -37,6 +37,20 @@ public struct TextWordCounter
         Words += words;
     }
 
+    /// <summary>Counts one character.</summary>
+    public void Add(char c)
+    {
+        if (Whitespace.IsSpace(c))
+        {
+            _inWord = false;
+        }
+        else if (!_inWord)
+        {
+            _inWord = true;
+            Words++;
+        }
+    }
+
     /// <summary>Ends the current word, as whitespace would (a block boundary in HTML).</summary>
     public void Break() => _inWord = false;
 }
