@@ -12,24 +12,34 @@ namespace Tally.Fetching;
 /// stops SSRF: checking the URL alone is beaten by a public name that resolves to 127.0.0.1,
 /// by DNS rebinding, and by a redirect to the cloud metadata endpoint.
 /// </remarks>
-internal sealed class GuardedConnection(IOptionsMonitor<FetchOptions> options)
+internal class GuardedConnection(IOptionsMonitor<FetchOptions> options)
 {
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var host = context.DnsEndPoint.Host;
+        var (host, port) = (context.DnsEndPoint.Host, context.DnsEndPoint.Port);
         var addresses = IPAddress.TryParse(host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        var allowed = options.CurrentValue.AllowPrivateNetworks ? addresses : Array.FindAll(addresses, AddressPolicy.IsPublic);
+        var allowed = Array.FindAll(addresses, address => IsAllowed(new IPEndPoint(address, port)));
         if (allowed.Length == 0)
         {
             throw new BlockedAddressException(host, addresses);
         }
 
+        return await OpenAsync(allowed, port, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a fetch may connect to <paramref name="endpoint"/>.</summary>
+    protected virtual bool IsAllowed(IPEndPoint endpoint) =>
+        options.CurrentValue.AllowPrivateNetworks || AddressPolicy.IsPublic(endpoint.Address);
+
+    /// <summary>Connects to the first of <paramref name="addresses"/> that answers.</summary>
+    protected virtual async ValueTask<Stream> OpenAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(addresses, port, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
