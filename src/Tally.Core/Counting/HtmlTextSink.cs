@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 
 namespace Tally.Counting;
@@ -16,6 +17,9 @@ namespace Tally.Counting;
 internal sealed class HtmlTextSink : ITextSink
 {
     private const int MaxNameLength = 32;
+
+    /// <summary>Named references decoded so far; only known names are kept, so it is bounded by the standard's list.</summary>
+    private static readonly ConcurrentDictionary<string, char> KnownReferences = new(StringComparer.Ordinal);
 
     private static readonly HashSet<string> RawTextElements = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "template", "textarea", "title", "xmp", "noembed", "noframes" };
 
@@ -57,10 +61,33 @@ internal sealed class HtmlTextSink : ITextSink
     {
         for (var i = 0; i < text.Length; i++)
         {
+            // Runs of text, and of skipped script or style, are scanned in bulk (vectorized) to the next '<' or '&'.
+            if (_state == State.Text || (_state == State.RawText && _skipRawText))
+            {
+                var rest = text[i..];
+                var run = _state == State.Text ? rest.IndexOfAny('<', '&') : rest.IndexOf('<');
+                if (run < 0)
+                {
+                    Bulk(rest);
+                    return;
+                }
+
+                Bulk(rest[..run]);
+                i += run;
+            }
+
             if (!Step(text[i]))
             {
                 i--; // the character ended a construct and must be read again as text
             }
+        }
+    }
+
+    private void Bulk(ReadOnlySpan<char> run)
+    {
+        if (_state == State.Text)
+        {
+            _counter.Add(run);
         }
     }
 
@@ -295,11 +322,9 @@ internal sealed class HtmlTextSink : ITextSink
             return;
         }
 
-        var reference = $"&{name};";
-        var decoded = terminated ? WebUtility.HtmlDecode(reference) : reference;
-        if (decoded != reference)
+        if (terminated && Decode(name) is { } decoded)
         {
-            Text(decoded[0]);
+            Text(decoded);
             return;
         }
 
@@ -314,6 +339,24 @@ internal sealed class HtmlTextSink : ITextSink
         {
             Text(';');
         }
+    }
+
+    private static char? Decode(ReadOnlySpan<char> name)
+    {
+        if (KnownReferences.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var reference = $"&{name};";
+        var decoded = WebUtility.HtmlDecode(reference);
+        if (decoded == reference)
+        {
+            return null;
+        }
+
+        KnownReferences.TryAdd(name.ToString(), decoded[0]);
+        return decoded[0];
     }
 
     private static char DecodeNumeric(ReadOnlySpan<char> digits)

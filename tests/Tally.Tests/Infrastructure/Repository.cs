@@ -9,6 +9,9 @@ internal static class Repository
 
     public static string FunctionsAppDirectory => Metadata("FunctionsAppDirectory");
 
+    /// <summary>Where restore put the Bicep CLI for this machine's runtime.</summary>
+    public static string BicepDirectory => Metadata("BicepDirectory");
+
     private static string Metadata(string key) =>
         typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

@@ -1,0 +1,112 @@
+@description('The Flex Consumption plan and the function app, configured identity-based throughout.')
+param name string
+param planName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerName string
+param applicationInsightsConnectionString string
+param maximumInstanceCount int
+param instanceMemoryMB int
+param taskHubName string
+@description('Empty for the Azure Storage backend; the scheduler endpoint for the Durable Task Scheduler.')
+param schedulerEndpoint string
+param resultTtl string
+
+// Built from the name rather than read from the account, so the settings are known when the deployment starts.
+var blobEndpoint = 'https://${storageAccountName}.blob.${environment().suffixes.storage}/'
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+var storageSettings = {
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: blobEndpoint
+  AzureWebJobsStorage__queueServiceUri: 'https://${storageAccountName}.queue.${environment().suffixes.storage}/'
+  AzureWebJobsStorage__tableServiceUri: 'https://${storageAccountName}.table.${environment().suffixes.storage}/'
+}
+
+var telemetrySettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+
+// Every setting Tally reads, named as the code names them (Tally:Fetch:* and Tally:Jobs:*).
+var tallySettings = {
+  TASKHUB_NAME: taskHubName
+  Tally__Fetch__Timeout: '00:00:30'
+  Tally__Fetch__MaxBytes: '268435456'
+  Tally__Fetch__MaxRedirects: '5'
+  Tally__Fetch__MaxUrlLength: '2048'
+  Tally__Fetch__AllowPrivateNetworks: 'false'
+  Tally__Fetch__UserAgent: 'Tally/1.0 (+https://github.com/tally-jobs/tally)'
+  Tally__Jobs__ResultTtl: resultTtl
+  Tally__Jobs__MaxUrlsPerRequest: '1000'
+  Tally__Jobs__MaxListSize: '200'
+}
+
+// The Durable Task Scheduler replaces host.json's Azure Storage provider through host settings.
+var schedulerSettings = empty(schedulerEndpoint) ? {} : {
+  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${schedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+}
+
+var settings = union(storageSettings, telemetrySettings, tallySettings, schedulerSettings)
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [for setting in items(settings): { name: setting.key, value: setting.value }]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+output name string = app.name
+output uri string = 'https://${app.properties.defaultHostName}'

@@ -1,0 +1,17 @@
+using BenchmarkDotNet.Running;
+using Tally.Benchmarks;
+
+// dotnet run -c Release --project tests/Tally.Benchmarks -- counting   (BenchmarkDotNet: MB/s and allocations)
+// dotnet run -c Release --project tests/Tally.Benchmarks -- memory     (fetch-and-count of 64 MiB: idle and peak RSS)
+if (args is ["memory", ..])
+{
+    await FetchMemory.RunAsync();
+}
+else if (args is ["counting", ..])
+{
+    BenchmarkRunner.Run<CountingBenchmarks>(args: args[1..]);
+}
+else
+{
+    BenchmarkSwitcher.FromAssembly(typeof(CountingBenchmarks).Assembly).Run(args);
+}

@@ -1,0 +1,184 @@
+using System.Reflection;
+using System.Text.Json;
+using Tally.Fetching;
+using Tally.Jobs;
+using Tally.Tests.Infrastructure;
+
+namespace Tally.Tests.Infra;
+
+/// <summary>infra/ compiles offline with no errors or warnings, and the ARM it compiles to says what the README claims.</summary>
+public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<CompiledTemplate>
+{
+    private static readonly Dictionary<string, string> Roles = new()
+    {
+        ["Storage Blob Data Owner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+        ["Storage Queue Data Contributor"] = "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+        ["Storage Table Data Contributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+        ["Monitoring Metrics Publisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
+        ["Durable Task Data Contributor"] = "0ad04412-c4d5-4796-b79c-f76d14c8d402",
+    };
+
+    [Fact]
+    public void MainBicep_Builds_WithNoErrorsOrWarnings()
+    {
+        Assert.True(compiled.Build.ExitCode == 0, compiled.Build.Output);
+        Assert.Equal("", compiled.Build.Output);
+    }
+
+    [Fact]
+    public void MainBicep_Lints_WithNoErrorsOrWarnings()
+    {
+        Assert.True(compiled.Lint.ExitCode == 0, compiled.Lint.Output);
+        Assert.Equal("", compiled.Lint.Output);
+    }
+
+    [Fact]
+    public void Template_IsSubscriptionScoped_AndCreatesTheResourceGroup()
+    {
+        Assert.Contains("subscriptionDeploymentTemplate.json", compiled.Template.GetProperty("$schema").GetString());
+        Assert.Single(compiled.Resources("Microsoft.Resources/resourceGroups"));
+    }
+
+    [Fact]
+    public void StorageAccount_AllowsNoSharedKeys_OldTlsOrPublicBlobs()
+    {
+        var properties = Assert.Single(compiled.Resources("Microsoft.Storage/storageAccounts"), r => !r.TryGetProperty("existing", out _)).GetProperty("properties");
+
+        Assert.False(properties.GetProperty("allowSharedKeyAccess").GetBoolean());
+        Assert.Equal("TLS1_2", properties.GetProperty("minimumTlsVersion").GetString());
+        Assert.False(properties.GetProperty("allowBlobPublicAccess").GetBoolean());
+        Assert.True(properties.GetProperty("supportsHttpsTrafficOnly").GetBoolean());
+    }
+
+    [Fact]
+    public void Template_NeverReadsAccountKeys()
+    {
+        Assert.DoesNotContain("listKeys", compiled.Json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("AccountKey=", compiled.Json, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Monitoring_HasLocalAuthDisabled()
+    {
+        var insights = Assert.Single(compiled.Resources("Microsoft.Insights/components"), r => !r.TryGetProperty("existing", out _));
+        var workspace = Assert.Single(compiled.Resources("Microsoft.OperationalInsights/workspaces"));
+
+        Assert.True(insights.GetProperty("properties").GetProperty("DisableLocalAuth").GetBoolean());
+        Assert.True(workspace.GetProperty("properties").GetProperty("features").GetProperty("disableLocalAuth").GetBoolean());
+    }
+
+    [Fact]
+    public void Plan_IsFlexConsumption()
+    {
+        var plan = Assert.Single(compiled.Resources("Microsoft.Web/serverfarms"));
+
+        Assert.Equal("FC1", plan.GetProperty("sku").GetProperty("name").GetString());
+        Assert.Equal("FlexConsumption", plan.GetProperty("sku").GetProperty("tier").GetString());
+    }
+
+    [Fact]
+    public void FunctionApp_RunsDotnetIsolated10_WithAUserAssignedIdentity_AndIdentityDeployment()
+    {
+        var app = Assert.Single(compiled.Resources("Microsoft.Web/sites"));
+        var config = app.GetProperty("properties").GetProperty("functionAppConfig");
+
+        Assert.Equal("dotnet-isolated", config.GetProperty("runtime").GetProperty("name").GetString());
+        Assert.Equal("10.0", config.GetProperty("runtime").GetProperty("version").GetString());
+        Assert.Equal("UserAssigned", app.GetProperty("identity").GetProperty("type").GetString());
+        Assert.Equal("UserAssignedIdentity", config.GetProperty("deployment").GetProperty("storage").GetProperty("authentication").GetProperty("type").GetString());
+        Assert.True(config.GetProperty("scaleAndConcurrency").TryGetProperty("maximumInstanceCount", out _));
+        Assert.True(config.GetProperty("scaleAndConcurrency").TryGetProperty("instanceMemoryMB", out _));
+        Assert.Contains("azd-service-name", compiled.Json);
+    }
+
+    [Theory]
+    [InlineData("Storage Blob Data Owner")]
+    [InlineData("Storage Queue Data Contributor")]
+    [InlineData("Storage Table Data Contributor")]
+    [InlineData("Monitoring Metrics Publisher")]
+    [InlineData("Durable Task Data Contributor")]
+    public void AppIdentity_IsGrantedTheRole(string role)
+    {
+        var assignments = compiled.Resources("Microsoft.Authorization/roleAssignments");
+
+        Assert.NotEmpty(assignments);
+        Assert.Contains(Roles[role], compiled.Json);
+        Assert.All(assignments, a => Assert.Contains("roleDefinitions", a.GetProperty("properties").GetProperty("roleDefinitionId").GetString()));
+    }
+
+    [Theory]
+    [InlineData("AzureWebJobsStorage__credential")]
+    [InlineData("AzureWebJobsStorage__clientId")]
+    [InlineData("AzureWebJobsStorage__blobServiceUri")]
+    [InlineData("AzureWebJobsStorage__queueServiceUri")]
+    [InlineData("AzureWebJobsStorage__tableServiceUri")]
+    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING")]
+    [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")]
+    [InlineData("TASKHUB_NAME")]
+    public void AppSettings_IncludeTheIdentityBasedConnection(string name) =>
+        Assert.Contains(name, compiled.PropertyNames());
+
+    [Fact]
+    public void DurableTaskSchedulerBackend_IsAParameter_ThatAddsTheSchedulerAndSwitchesTheHost()
+    {
+        var backend = compiled.Template.GetProperty("parameters").GetProperty("durableBackend");
+        Assert.Single(compiled.Resources("Microsoft.DurableTask/schedulers"), r => !r.TryGetProperty("existing", out _));
+
+        Assert.Equal("AzureStorage", backend.GetProperty("defaultValue").GetString());
+        Assert.Contains("DurableTaskScheduler", backend.GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
+        Assert.Contains(compiled.Resources("Microsoft.Resources/deployments"), module =>
+            module.TryGetProperty("condition", out var condition)
+            && condition.GetString()!.Contains("DurableTaskScheduler", StringComparison.Ordinal)
+            && module.GetRawText().Contains("\"Microsoft.DurableTask/schedulers\"", StringComparison.Ordinal));
+        Assert.Single(compiled.Resources("Microsoft.DurableTask/schedulers/taskHubs"));
+
+        // Conditional settings compile to an expression, so they are found in its text.
+        Assert.Contains("DURABLE_TASK_SCHEDULER_CONNECTION_STRING", compiled.Json);
+        Assert.Contains("AzureFunctionsJobHost__extensions__durableTask__storageProvider__type', 'azureManaged'", compiled.Json);
+        Assert.Contains("Authentication=ManagedIdentity", compiled.Json);
+    }
+
+    [Fact]
+    public void AppSettings_IncludeEveryTallySettingTheCodeReads()
+    {
+        var names = compiled.PropertyNames();
+        var expected = Settings(FetchOptions.Section, typeof(FetchOptions)).Concat(Settings(JobsOptions.Section, typeof(JobsOptions))).ToList();
+
+        Assert.NotEmpty(expected);
+        Assert.All(expected, setting => Assert.Contains(setting, names));
+    }
+
+    [Fact]
+    public void Outputs_NameTheAppAndItsUrl_ForAzd()
+    {
+        var outputs = compiled.Template.GetProperty("outputs");
+
+        Assert.True(outputs.TryGetProperty("SERVICE_API_NAME", out _));
+        Assert.True(outputs.TryGetProperty("SERVICE_API_URI", out _));
+        Assert.True(outputs.TryGetProperty("AZURE_FUNCTION_APP_NAME", out _));
+    }
+
+    [Fact]
+    public void AzureYaml_DeploysTheFunctionAppAsServiceApi()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Repository.Root, "azure.yaml"));
+
+        Assert.Contains("  api:\n    project: ./src/Tally.Functions\n    language: dotnet\n    host: function", yaml.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void ParametersFile_IsWiredToAzdEnvironmentVariables()
+    {
+        using var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "infra", "main.parameters.json")));
+        var values = parameters.RootElement.GetProperty("parameters");
+
+        Assert.Equal("${AZURE_ENV_NAME}", values.GetProperty("environmentName").GetProperty("value").GetString());
+        Assert.Equal("${AZURE_LOCATION}", values.GetProperty("location").GetProperty("value").GetString());
+        Assert.Equal("${AZURE_PRINCIPAL_ID}", values.GetProperty("principalId").GetProperty("value").GetString());
+    }
+
+    private static IEnumerable<string> Settings(string section, Type options) =>
+        options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite)
+            .Select(p => $"{section.Replace(":", "__")}__{p.Name}");
+}
