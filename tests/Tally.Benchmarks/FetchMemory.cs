@@ -9,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using Tally.Counting;
 using Tally.Fetching;
 using Tally.Hosting;
-using Tally.Telemetry;
 
 namespace Tally.Benchmarks;
 
@@ -63,9 +62,6 @@ internal static class FetchMemory
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddMetrics();
-        services.AddSingleton<TallyMetrics>();
-        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section);
         services.AddTallyFetching();
         return services.BuildServiceProvider();
     }

@@ -16,12 +16,8 @@ public static class TallyCoreExtensions
     /// <summary>Adds everything Tally needs apart from the function triggers.</summary>
     public static IServiceCollection AddTallyCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
-        services.TryAddSingleton<TallyMetrics>();
-
         services.AddTallyFetching();
         services.AddTallyStorage(configuration);
         services.TryAddSingleton<JobStore>();
@@ -32,9 +28,12 @@ public static class TallyCoreExtensions
         return services;
     }
 
-    /// <summary>Adds <see cref="PageCounter"/> on one guarded, pooled HTTP pipeline.</summary>
+    /// <summary>Adds <see cref="PageCounter"/> on one guarded, pooled HTTP pipeline, with its options (<c>Tally:Fetch</c>) and metrics.</summary>
     public static IServiceCollection AddTallyFetching(this IServiceCollection services)
     {
+        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton<TallyMetrics>();
         services.TryAddSingleton<GuardedConnection>();
         services.AddHttpClient<PageCounter>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler

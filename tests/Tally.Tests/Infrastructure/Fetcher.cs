@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tally.Fetching;
 using Tally.Hosting;
-using Tally.Telemetry;
 
 namespace Tally.Tests.Infrastructure;
 
@@ -32,9 +31,6 @@ public sealed class Fetcher : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddMetrics();
-        services.AddSingleton<TallyMetrics>();
-        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section);
         var exempt = new IPEndPoint(IPAddress.Loopback, origin.BaseAddress.Port);
         services.AddSingleton<GuardedConnection>(provider => new RecordingConnection(provider.GetRequiredService<IOptionsMonitor<FetchOptions>>(), exempt));
         services.AddTallyFetching();
