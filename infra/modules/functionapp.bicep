@@ -45,7 +45,7 @@ var telemetrySettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
 
-// Every setting Tally reads, named as the code names them (Tally:Fetch:* and Tally:Jobs:*).
+// Every setting Tally reads, named as the code names them (Tally:Fetch:*, Tally:Jobs:*, Tally:Batches:*).
 var tallySettings = {
   TASKHUB_NAME: taskHubName
   Tally__Fetch__Timeout: '00:00:30'
@@ -57,6 +57,11 @@ var tallySettings = {
   Tally__Jobs__ResultTtl: resultTtl
   Tally__Jobs__MaxUrlsPerRequest: '1000'
   Tally__Jobs__MaxListSize: '200'
+  Tally__Batches__MaxUrls: '10000'
+  Tally__Batches__DefaultParallelism: '16'
+  Tally__Batches__MaxParallelism: '64'
+  Tally__Batches__RetryAttempts: '4'
+  Tally__Batches__RetryInterval: '00:00:02'
 }
 
 // The Durable Task Scheduler replaces host.json's Azure Storage provider through host settings.

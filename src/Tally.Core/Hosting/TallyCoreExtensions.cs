@@ -4,6 +4,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tally.Batches;
 using Tally.Fetching;
 using Tally.Jobs;
 using Tally.Telemetry;
@@ -25,6 +26,10 @@ public static class TallyCoreExtensions
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobRunner>();
         services.TryAddSingleton<JobPurger>();
+
+        services.AddOptions<BatchesOptions>().BindConfiguration(BatchesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<BatchService>();
+        services.TryAddSingleton<BatchPageCounter>();
         return services;
     }
 

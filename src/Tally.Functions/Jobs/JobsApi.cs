@@ -17,13 +17,13 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken) =>
         Problems.UnlessStorageFailsAsync(async () =>
         {
-            var (urls, problem) = await EnqueueRequest.ReadAsync(request, fetch.CurrentValue, options.CurrentValue, cancellationToken);
+            var (list, problem) = await UrlListRequest.Jobs(options.CurrentValue.MaxUrlsPerRequest).ReadAsync(request, fetch.CurrentValue, cancellationToken);
             if (problem is not null)
             {
                 return problem;
             }
 
-            var enqueued = await jobs.EnqueueAsync(urls!, cancellationToken);
+            var enqueued = await jobs.EnqueueAsync(list!.Urls, cancellationToken);
             return enqueued.Count == 1
                 ? new AcceptedResult(enqueued[0].StatusUrl, enqueued[0])
                 : new ObjectResult(new JobList(enqueued)) { StatusCode = StatusCodes.Status202Accepted };

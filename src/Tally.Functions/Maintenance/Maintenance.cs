@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Tally.Batches;
 using Tally.Functions.Hosting;
 using Tally.Functions.Http;
 using Tally.Jobs;
@@ -8,15 +10,19 @@ using Tally.Jobs;
 namespace Tally.Functions.Maintenance;
 
 /// <summary>Housekeeping: purging expired results, and the health probe.</summary>
-public sealed class Maintenance(JobPurger purger, StorageHealth health)
+public sealed class Maintenance(JobPurger purger, BatchService batches, StorageHealth health)
 {
     /// <summary>Every 30 minutes (and once at start-up if a run was missed): delete expired jobs.</summary>
     public const string PurgeSchedule = "0 */30 * * * *";
 
-    /// <summary>Deletes expired job records.</summary>
+    /// <summary>Deletes expired job records, and the histories of batches that finished before the result TTL.</summary>
     [Function(nameof(PurgeExpired))]
-    public Task PurgeExpired([TimerTrigger(PurgeSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
-        purger.PurgeExpiredAsync(cancellationToken);
+    public async Task PurgeExpired(
+        [TimerTrigger(PurgeSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        await purger.PurgeExpiredAsync(cancellationToken);
+        await batches.PurgeFinishedAsync(client, cancellationToken);
+    }
 
     /// <summary><c>GET /api/health</c>: 200 when storage answers, 503 when not.</summary>
     [Function(nameof(Health))]

@@ -52,12 +52,45 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void PurgeFunction_RunsOnTheTimerSchedule()
+    public void PurgeFunction_RunsOnTheTimerSchedule_WithADurableClient()
     {
         var trigger = Trigger("PurgeExpired");
 
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal("0 */30 * * * *", trigger.GetProperty("schedule").GetString());
+        Assert.Contains("durableClient", Bindings("PurgeExpired"));
+    }
+
+    [Theory]
+    [InlineData("StartBatch", "batches", "post")]
+    [InlineData("GetBatch", "batches/{id}", "get")]
+    [InlineData("TerminateBatch", "batches/{id}", "delete")]
+    public void BatchHttpFunction_IsBoundToItsRoute_AndTheDurableClient(string name, string route, string method)
+    {
+        var trigger = Trigger(name);
+
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.Contains("durableClient", Bindings(name));
+    }
+
+    [Theory]
+    [InlineData(Tally.Batches.BatchService.OrchestratorName, "orchestrationTrigger")]
+    [InlineData(Tally.Batches.BatchService.ActivityName, "activityTrigger")]
+    public void DurableFunction_IsBoundUnderTheNameTheServiceSchedules(string name, string trigger) =>
+        Assert.Equal(trigger, Trigger(name).GetProperty("type").GetString());
+
+    [Fact]
+    public void HostJson_ConfiguresTheDurableExtension()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(App, "host.json")));
+        var durable = host.RootElement.GetProperty("extensions").GetProperty("durableTask");
+
+        Assert.Equal("%TASKHUB_NAME%", durable.GetProperty("hubName").GetString());
+        Assert.Equal("AzureStorage", durable.GetProperty("storageProvider").GetProperty("type").GetString());
+        Assert.True(durable.GetProperty("maxConcurrentActivityFunctions").GetInt32() > 0);
+        Assert.True(durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32() > 0);
     }
 
     [Fact]
@@ -79,6 +112,13 @@ public sealed class FunctionsMetadataTests
         using var worker = JsonDocument.Parse(File.ReadAllText(Path.Combine(App, "worker.config.json")));
 
         Assert.Equal("Tally.Functions.dll", worker.RootElement.GetProperty("description").GetProperty("defaultWorkerPath").GetString());
+    }
+
+    private static IReadOnlyList<string?> Bindings(string name)
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(App, "functions.metadata")));
+        return metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == name)
+            .GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString()).ToList();
     }
 
     private static JsonElement Trigger(string name)

@@ -142,7 +142,10 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
     public void AppSettings_IncludeEveryTallySettingTheCodeReads()
     {
         var names = compiled.PropertyNames();
-        var expected = Settings(FetchOptions.Section, typeof(FetchOptions)).Concat(Settings(JobsOptions.Section, typeof(JobsOptions))).ToList();
+        var expected = Settings(FetchOptions.Section, typeof(FetchOptions))
+            .Concat(Settings(JobsOptions.Section, typeof(JobsOptions)))
+            .Concat(Settings(Tally.Batches.BatchesOptions.Section, typeof(Tally.Batches.BatchesOptions)))
+            .ToList();
 
         Assert.NotEmpty(expected);
         Assert.All(expected, setting => Assert.Contains(setting, names));

@@ -26,7 +26,7 @@ public sealed class Azurite : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed at {script}. Run 'npm ci' at the repository root (scripts/test.sh does).");
         }
 
-        int[] ports = [FreePort(), FreePort(), FreePort()];
+        int[] ports = [Ports.Free(), Ports.Free(), Ports.Free()];
         _location = Directory.CreateTempSubdirectory("tally-azurite-").FullName;
         var start = new ProcessStartInfo("node")
         {
@@ -96,13 +96,6 @@ public sealed class Azurite : IAsyncLifetime
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> AcceptsAsync(int port)

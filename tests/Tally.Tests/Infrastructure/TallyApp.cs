@@ -106,17 +106,7 @@ public sealed class TallyApp : IAsyncDisposable
     }
 
     /// <summary>Executes a function's result as the HTTP integration would, and reads the response.</summary>
-    public async Task<ApiResponse> ExecuteAsync(Task<IActionResult> result)
-    {
-        var context = new DefaultHttpContext { RequestServices = _services };
-        var body = new MemoryStream();
-        context.Response.Body = body;
-        await (await result).ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
-        body.Position = 0;
-        var json = body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
-        var mediaType = context.Response.ContentType is { } type ? System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type).MediaType : null;
-        return new ApiResponse(context.Response.StatusCode, mediaType, context.Response.Headers.Location.ToString(), json);
-    }
+    public Task<ApiResponse> ExecuteAsync(Task<IActionResult> result) => HttpResults.ExecuteAsync(_services, result);
 
     public Task<ApiResponse> PostJobsAsync(string body) => ExecuteAsync(Api.EnqueueJobs(Request("POST", body), default));
 

@@ -240,7 +240,7 @@ public sealed class JobLifecycleTests(Azurite azurite, Origin origin) : IAsyncLi
 
         _app.Clock.Advance(_app.ResultTtl + TimeSpan.FromMinutes(1));
         var read = await _app.GetJobAsync(id);
-        await _app.Maintenance.PurgeExpired(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+        await _app.Get<JobPurger>().PurgeExpiredAsync(default);
 
         Assert.Equal(404, read.Status);
         Assert.Equal("application/problem+json", read.ContentType);
@@ -253,7 +253,7 @@ public sealed class JobLifecycleTests(Azurite azurite, Origin origin) : IAsyncLi
         var id = (await _app.PostJobsAsync($$"""{"url": "{{origin.Page("still fresh")}}"}""")).Text("id");
         await _app.Host.DrainAsync();
 
-        await _app.Maintenance.PurgeExpired(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+        await _app.Get<JobPurger>().PurgeExpiredAsync(default);
 
         Assert.Equal("succeeded", (await _app.GetJobAsync(id)).Text("status"));
     }

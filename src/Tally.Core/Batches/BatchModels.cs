@@ -1,0 +1,21 @@
+namespace Tally.Batches;
+
+/// <summary>A batch's input: the URLs, how many to fetch at once, and the retry policy for transient failures.</summary>
+/// <param name="Urls">The URLs to count, already checked by <see cref="Fetching.UrlPolicy"/>.</param>
+/// <param name="MaxParallelism">The most fetches in flight at once, across the whole batch.</param>
+/// <param name="Retry">How transient failures are retried.</param>
+public sealed record BatchRequest(IReadOnlyList<string> Urls, int MaxParallelism, BatchRetry Retry);
+
+/// <summary>A retry policy, carried in the input so the orchestration stays deterministic and tests can shorten it.</summary>
+/// <param name="MaxAttempts">Attempts per URL, the first included.</param>
+/// <param name="FirstIntervalMs">The wait before the first retry; each further wait doubles it.</param>
+public sealed record BatchRetry(int MaxAttempts, int FirstIntervalMs);
+
+/// <summary>One URL's outcome: its counts, or why it failed.</summary>
+public sealed record PageResult(string Url, long? Words, long? Bytes, string? Error);
+
+/// <summary>The gathered result of a completed batch.</summary>
+public sealed record BatchResult(long TotalWords, int Succeeded, int Failed, IReadOnlyList<PageResult> Pages);
+
+/// <summary>A running batch's progress, published as the orchestration's custom status.</summary>
+public sealed record BatchProgress(int Done, int Total, int Failed);

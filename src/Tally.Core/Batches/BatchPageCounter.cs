@@ -1,0 +1,22 @@
+using Tally.Fetching;
+
+namespace Tally.Batches;
+
+/// <summary>The batch activity's work: fetch and count one URL with the same engine as jobs.</summary>
+public sealed class BatchPageCounter(PageCounter pages)
+{
+    /// <summary>Counts <paramref name="url"/>; a permanent failure is returned as the page's error.</summary>
+    /// <exception cref="FetchFailedException">A transient failure, thrown so the orchestrator's retry policy applies.</exception>
+    public async Task<PageResult> CountAsync(string url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var page = await pages.CountAsync(new Uri(url), cancellationToken).ConfigureAwait(false);
+            return new PageResult(url, page.Words, page.Bytes, null);
+        }
+        catch (FetchFailedException ex) when (!ex.IsTransient)
+        {
+            return new PageResult(url, null, null, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Tally.Jobs;
+
+namespace Tally.Batches;
+
+/// <summary>What the batches API does, on the Durable client the function binds.</summary>
+public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<JobsOptions> jobs, TimeProvider time)
+{
+    /// <summary>The orchestrator's function name.</summary>
+    public const string OrchestratorName = "RunBatch";
+
+    /// <summary>The activity's function name.</summary>
+    public const string ActivityName = "CountBatchPage";
+
+    /// <summary>Starts a batch over already-checked URLs.</summary>
+    /// <returns>The batch id.</returns>
+    public async Task<string> StartAsync(DurableTaskClient client, IReadOnlyList<Uri> urls, int? maxParallelism, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var request = new BatchRequest(
+            [.. urls.Select(u => u.AbsoluteUri)],
+            maxParallelism ?? settings.DefaultParallelism,
+            new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds));
+        var id = $"b{JobIds.New(time.GetUtcNow())}";
+        return await client.ScheduleNewOrchestrationInstanceAsync(
+            OrchestratorName, request, new StartOrchestrationOptions { InstanceId = id }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A batch's state, or null when there is no such batch.</summary>
+    public async Task<Batch?> GetAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        if (!IsBatchId(id))
+        {
+            return null;
+        }
+
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        var result = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<BatchResult>() : null;
+        var progress = result is not null
+            ? new BatchProgress(result.Pages.Count, result.Pages.Count, result.Failed)
+            : instance.ReadCustomStatusAs<BatchProgress>() ?? new BatchProgress(0, instance.ReadInputAs<BatchRequest>()?.Urls.Count ?? 0, 0);
+        return new Batch(id, StatusName(instance.RuntimeStatus), progress, instance.CreatedAt, instance.LastUpdatedAt, result, Batch.StatusPath(id),
+            instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage : null);
+    }
+
+    /// <summary>Terminates a running batch.</summary>
+    public async Task<BatchChange> TerminateAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        var batch = await GetAsync(client, id, cancellationToken).ConfigureAwait(false);
+        if (batch is null)
+        {
+            return BatchChange.NotFound;
+        }
+
+        if (batch.Status is not ("pending" or "running"))
+        {
+            return BatchChange.Conflict;
+        }
+
+        await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = "Terminated by DELETE /api/batches", Recursive = true }, cancellationToken).ConfigureAwait(false);
+        return BatchChange.Changed;
+    }
+
+    /// <summary>Purges finished batch histories older than the result TTL.</summary>
+    /// <returns>How many instances were purged.</returns>
+    public async Task<int> PurgeFinishedAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var before = time.GetUtcNow() - jobs.CurrentValue.ResultTtl;
+        var filter = new PurgeInstancesFilter(
+            CreatedFrom: DateTimeOffset.MinValue,
+            CreatedTo: before,
+            Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated]);
+        var result = await client.PurgeAllInstancesAsync(filter, cancellationToken).ConfigureAwait(false);
+        return result.PurgedInstanceCount;
+    }
+
+    private static bool IsBatchId(string? id) => id is { Length: 21 } && id[0] == 'b' && JobIds.IsValid(id[1..]);
+
+    private static string StatusName(OrchestrationRuntimeStatus status) => status switch
+    {
+        OrchestrationRuntimeStatus.Pending => "pending",
+        OrchestrationRuntimeStatus.Completed => "completed",
+        OrchestrationRuntimeStatus.Failed => "failed",
+        OrchestrationRuntimeStatus.Terminated => "terminated",
+        _ => "running",
+    };
+}
+
+/// <summary>A batch, as <c>GET /api/batches/{id}</c> answers it.</summary>
+public sealed record Batch(
+    string Id, string Status, BatchProgress Progress, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, BatchResult? Result, string StatusUrl, string? Error)
+{
+    /// <summary>The path at which a batch's state is read.</summary>
+    public static string StatusPath(string id) => $"/api/batches/{id}";
+}
+
+/// <summary>How a terminate went.</summary>
+public enum BatchChange
+{
+    /// <summary>Terminated.</summary>
+    Changed,
+
+    /// <summary>No such batch.</summary>
+    NotFound,
+
+    /// <summary>The batch has already finished.</summary>
+    Conflict,
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tally.Batches;
+
+/// <summary>Batch settings, bound from <c>Tally:Batches</c>.</summary>
+public sealed class BatchesOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Tally:Batches";
+
+    /// <summary>The most URLs one batch may hold.</summary>
+    [Range(1, 100_000)]
+    public int MaxUrls { get; set; } = 10_000;
+
+    /// <summary>The parallelism a batch gets when it asks for none.</summary>
+    [Range(1, 256)]
+    public int DefaultParallelism { get; set; } = 16;
+
+    /// <summary>The most parallelism a batch may ask for.</summary>
+    [Range(1, 1024)]
+    public int MaxParallelism { get; set; } = 64;
+
+    /// <summary>Attempts per URL for transient failures, the first included.</summary>
+    [Range(1, 10)]
+    public int RetryAttempts { get; set; } = 4;
+
+    /// <summary>The wait before the first retry; each further wait doubles it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Tally.Batches;
+using Tally.Fetching;
+using Tally.Functions.Http;
+
+namespace Tally.Functions.Batches;
+
+/// <summary>The <c>/api/batches</c> routes: each binds its request and the Durable client, and hands them to <see cref="BatchService"/>.</summary>
+public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<BatchesOptions> options)
+{
+    /// <summary><c>POST /api/batches</c>: start a fan-out over many URLs.</summary>
+    [Function(nameof(StartBatch))]
+    public async Task<IActionResult> StartBatch(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "batches")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var (list, problem) = await UrlListRequest.Batch(settings.MaxUrls, settings.MaxParallelism).ReadAsync(request, fetch.CurrentValue, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var id = await batches.StartAsync(client, list!.Urls, list.MaxParallelism, cancellationToken);
+        return new AcceptedResult(Batch.StatusPath(id), new { id, status = "pending", statusUrl = Batch.StatusPath(id) });
+    }
+
+    /// <summary><c>GET /api/batches/{id}</c>: status, progress, and the gathered result once completed.</summary>
+    [Function(nameof(GetBatch))]
+    public async Task<IActionResult> GetBatch(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken) =>
+        await batches.GetAsync(client, id, cancellationToken) is { } batch ? new OkObjectResult(batch) : UnknownBatch(id);
+
+    /// <summary><c>DELETE /api/batches/{id}</c>: terminate a running batch.</summary>
+    [Function(nameof(TerminateBatch))]
+    public async Task<IActionResult> TerminateBatch(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "batches/{id}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken) =>
+        await batches.TerminateAsync(client, id, cancellationToken) switch
+        {
+            BatchChange.Changed => new AcceptedResult(Batch.StatusPath(id), new { id, status = "terminating", statusUrl = Batch.StatusPath(id) }),
+            BatchChange.Conflict => Problems.Conflict($"Batch '{id}' has already finished; only a pending or running batch can be terminated."),
+            _ => UnknownBatch(id),
+        };
+
+    private static ObjectResult UnknownBatch(string id) =>
+        Problems.NotFound($"There is no batch '{id}'. Finished batches are purged after the result TTL, so it may have expired.");
+}

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Tally.Fetching;
+namespace Tally.Functions.Http;
+
+/// <summary>What a jobs or batches request body asks for.</summary>
+/// <param name="Urls">Every URL, each checked by <see cref="UrlPolicy"/>.</param>
+/// <param name="MaxParallelism">The <c>maxParallelism</c> given, if any.</param>
+internal sealed record UrlList(IReadOnlyList<Uri> Urls, int? MaxParallelism);
+
+/// <summary>
+/// Reads <c>{"url": …}</c> or <c>{"urls": […]}</c> (with <c>"maxParallelism"</c> for batches), checking
+/// every URL before anything is enqueued or started, and answering problem+json when it cannot.
+/// </summary>
+internal sealed class UrlListRequest
+{
+    /// <summary>A jobs request: one URL or many.</summary>
+    public static UrlListRequest Jobs(int maxUrls) =>
+        new(maxUrls, null, "Send {\"url\": \"https://…\"} or {\"urls\": [\"https://…\", …]}.", "Split it, or use POST /api/batches.");
+
+    /// <summary>A batch request: many URLs and an optional parallelism.</summary>
+    public static UrlListRequest Batch(int maxUrls, int maxParallelism) =>
+        new(maxUrls, maxParallelism, "Send {\"urls\": [\"https://…\", …], \"maxParallelism\": 16}.", "Split it into several batches.");
+
+    private readonly int _maxUrls;
+    private readonly int? _maxParallelism;
+    private readonly string _shape;
+    private readonly string _tooMany;
+
+    private UrlListRequest(int maxUrls, int? maxParallelism, string shape, string tooMany) =>
+        (_maxUrls, _maxParallelism, _shape, _tooMany) = (maxUrls, maxParallelism, shape, tooMany);
+
+    private bool IsBatch => _maxParallelism is not null;
+
+    private string Verb => IsBatch ? "started" : "enqueued";
+
+    /// <summary>The URLs asked for, or the problem answer that explains why there are none.</summary>
+    public async Task<(UrlList? List, IActionResult? Problem)> ReadAsync(HttpRequest request, FetchOptions fetch, CancellationToken cancellationToken)
+    {
+        // The largest body read: as many URLs as allowed, each as long as allowed, with room for the JSON around them.
+        var maxBodyBytes = 4096L + (long)_maxUrls * (fetch.MaxUrlLength + 8);
+        if (request.ContentLength > maxBodyBytes)
+        {
+            return (null, Problems.TooLarge($"The request body is {request.ContentLength:N0} bytes; the limit is {maxBodyBytes:N0}."));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(new LimitedStream(request.Body, maxBodyBytes), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
+            return (null, Problems.BadRequest($"The request body is not valid JSON{where}. {_shape}"));
+        }
+        catch (LimitedStream.TooLongException)
+        {
+            return (null, Problems.TooLarge($"The request body is larger than {maxBodyBytes:N0} bytes."));
+        }
+
+        using (document)
+        {
+            var (texts, problem) = ReadShape(document.RootElement);
+            if (problem is not null)
+            {
+                return (null, problem);
+            }
+
+            var (parallelism, parallelismProblem) = ReadParallelism(document.RootElement);
+            if (parallelismProblem is not null)
+            {
+                return (null, parallelismProblem);
+            }
+
+            var (urls, urlProblem) = Check(texts!, fetch);
+            return urlProblem is not null ? (null, urlProblem) : (new UrlList(urls!, parallelism), null);
+        }
+    }
+
+    private (int? Parallelism, IActionResult? Problem) ReadParallelism(JsonElement root)
+    {
+        if (!IsBatch || !root.TryGetProperty("maxParallelism", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return (null, null);
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var parallelism) && parallelism >= 1 && parallelism <= _maxParallelism
+            ? (parallelism, null)
+            : (null, Problems.BadRequest($"\"maxParallelism\" must be a whole number from 1 to {_maxParallelism}; {value.GetRawText()} is not. Nothing was started."));
+    }
+
+    private (IReadOnlyList<string?>? Texts, IActionResult? Problem) ReadShape(JsonElement root)
+    {
+        var maxUrls = _maxUrls;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, Problems.BadRequest($"The request body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object. {_shape}"));
+        }
+
+        var hasUrl = root.TryGetProperty("url", out var url) && !IsBatch;
+        var hasUrls = root.TryGetProperty("urls", out var urls);
+        if (hasUrl == hasUrls)
+        {
+            return (null, Problems.BadRequest(hasUrl ? $"Give either \"url\" or \"urls\", not both. {_shape}" : $"The request names no URL. {_shape}"));
+        }
+
+        if (hasUrl)
+        {
+            return url.ValueKind == JsonValueKind.String
+                ? ([url.GetString()], null)
+                : (null, Problems.BadRequest($"\"url\" must be a string, not a {url.ValueKind.ToString().ToLowerInvariant()}. {_shape}"));
+        }
+
+        if (urls.ValueKind != JsonValueKind.Array)
+        {
+            return (null, Problems.BadRequest($"\"urls\" must be an array of strings. {_shape}"));
+        }
+
+        var count = urls.GetArrayLength();
+        if (count == 0)
+        {
+            return (null, Problems.BadRequest($"\"urls\" is empty; give at least one URL. {_shape}"));
+        }
+
+        if (count > maxUrls)
+        {
+            return (null, Problems.BadRequest($"\"urls\" holds {count:N0} URLs; one request may {(IsBatch ? "start a batch of" : "enqueue")} at most {maxUrls:N0}. {_tooMany}"));
+        }
+
+        return (urls.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.String ? item.GetString() : null).ToArray(), null);
+    }
+
+    private (IReadOnlyList<Uri>? Urls, IActionResult? Problem) Check(IReadOnlyList<string?> texts, FetchOptions fetch)
+    {
+        var urls = new Uri[texts.Count];
+        var errors = new List<string>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var label = texts.Count == 1 ? "The URL" : $"urls[{i}]";
+            if (texts[i] is null)
+            {
+                errors.Add($"{label} is not a string.");
+            }
+            else if (UrlPolicy.Check(texts[i], fetch, out var error) is { } url)
+            {
+                urls[i] = url;
+            }
+            else
+            {
+                errors.Add($"{label} {error}");
+            }
+        }
+
+        return errors.Count switch
+        {
+            0 => (urls, null),
+            1 => (null, Problems.BadRequest($"{errors[0]} Nothing was {Verb}.", errors)),
+            _ => (null, Problems.BadRequest($"{errors.Count} of the {texts.Count} URLs cannot be fetched (see errors); nothing was {Verb}.", errors)),
+        };
+    }
+}

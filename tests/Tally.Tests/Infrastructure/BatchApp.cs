@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Tally.Batches;
+using Tally.Functions.Batches;
+using Tally.Hosting;
+
+namespace Tally.Tests.Infrastructure;
+
+/// <summary>
+/// The app's services and batch functions on <see cref="DurableTaskTestHost"/>, which replays
+/// orchestrations for real: the very orchestrator and activity methods the app exposes are
+/// registered under their function names. Retries wait 50 ms rather than seconds.
+/// </summary>
+public sealed class BatchApp : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private DurableTaskTestHost? _host;
+
+    private BatchApp(ServiceProvider services, FakeTimeProvider clock) => (_services, Clock) = (services, clock);
+
+    public FakeTimeProvider Clock { get; }
+
+    public DurableTaskClient Client => _host!.Client;
+
+    public BatchesApi Api => _services.GetRequiredService<BatchesApi>();
+
+    public BatchService Batches => _services.GetRequiredService<BatchService>();
+
+    public static async Task<BatchApp> StartAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", // batches never touch it
+            ["Tally:Fetch:AllowPrivateNetworks"] = "true",
+            ["Tally:Batches:RetryInterval"] = "00:00:00.050",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddTallyCore(configuration);
+        services.AddMvcCore();
+        services.AddSingleton<BatchFunctions>();
+        services.AddSingleton<BatchesApi>();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        services.AddSingleton<TimeProvider>(clock);
+        var app = new BatchApp(services.BuildServiceProvider(), clock);
+
+        var functions = app._services.GetRequiredService<BatchFunctions>();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // A port the OS says is free: the host's own pick (random in 30000-40000) can collide with ephemeral ports.
+                app._host = await DurableTaskTestHost.StartAsync(
+                    registry => registry
+                        .AddOrchestratorFunc<BatchRequest, BatchResult>(nameof(BatchFunctions.RunBatch), (context, _) => functions.RunBatch(context))
+                        .AddActivityFunc<string, PageResult>(nameof(BatchFunctions.CountBatchPage), (context, url) => functions.CountBatchPage(url, CancellationToken.None)),
+                    new DurableTaskTestHostOptions { Port = Ports.Free() });
+                return app;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // Another process took the port between the check and the bind: try a new one.
+            }
+        }
+    }
+
+    public Task<ApiResponse> ExecuteAsync(Task<IActionResult> result) => HttpResults.ExecuteAsync(_services, result);
+
+    public Task<ApiResponse> StartAsync(string body) => ExecuteAsync(Api.StartBatch(TallyApp.Request("POST", body), Client, default));
+
+    public Task<ApiResponse> GetAsync(string id) => ExecuteAsync(Api.GetBatch(TallyApp.Request("GET"), Client, id, default));
+
+    /// <summary>Waits for the batch to finish (a deadline, not a sleep), then reads it through the API.</summary>
+    public async Task<ApiResponse> CompletedAsync(string id, TimeSpan? within = null)
+    {
+        using var deadline = new CancellationTokenSource(within ?? TimeSpan.FromMinutes(2));
+        await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false, deadline.Token);
+        return await GetAsync(id);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await _services.DisposeAsync();
+    }
+}

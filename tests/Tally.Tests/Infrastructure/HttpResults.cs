@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+
+namespace Tally.Tests.Infrastructure;
+
+/// <summary>Executes an HTTP function's <see cref="IActionResult"/> through ASP.NET Core MVC, as the worker's HTTP integration does.</summary>
+internal static class HttpResults
+{
+    /// <param name="services">Services with MVC's result executors (<c>AddMvcCore</c>).</param>
+    /// <param name="result">What the function returned.</param>
+    public static async Task<ApiResponse> ExecuteAsync(IServiceProvider services, Task<IActionResult> result)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        var body = new MemoryStream();
+        context.Response.Body = body;
+        await (await result).ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
+        body.Position = 0;
+        var json = body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+        var mediaType = context.Response.ContentType is { } type ? System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type).MediaType : null;
+        return new ApiResponse(context.Response.StatusCode, mediaType, context.Response.Headers.Location.ToString(), json);
+    }
+}
