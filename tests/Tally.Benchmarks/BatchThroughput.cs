@@ -1,16 +1,9 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Tally.Batches;
 using Tally.Hosting;
 
@@ -25,8 +18,12 @@ internal static class BatchThroughput
 {
     public static async Task RunAsync()
     {
-        await using var origin = await StartOriginAsync();
-        var page = origin.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await using var origin = await LocalOrigin.StartAsync(context =>
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync("a small page of seven words here");
+        });
+        var page = origin.Address.AbsoluteUri.TrimEnd('/');
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
@@ -39,7 +36,7 @@ internal static class BatchThroughput
                 .AddOrchestratorFunc<BatchRequest, BatchResult>(BatchService.OrchestratorName, (context, request) =>
                     BatchOrchestration.RunAsync(context, request, BatchService.OrchestratorName, BatchService.ActivityName))
                 .AddActivityFunc<string, PageResult>(BatchService.ActivityName, (_, url) => pages.CountAsync(url, CancellationToken.None)),
-            new DurableTaskTestHostOptions { Port = FreePort() });
+            new DurableTaskTestHostOptions { Port = LocalOrigin.FreePort() });
 
         Console.WriteLine($"in-process Durable test host, {Environment.ProcessorCount} cores; origin {page}");
         Console.WriteLine($"{"urls",8}{"maxParallelism",16}{"seconds",10}{"urls/s",10}{"words",10}");
@@ -53,27 +50,5 @@ internal static class BatchThroughput
             var result = done.ReadOutputAs<BatchResult>()!;
             Console.WriteLine($"{urls.Length,8}{parallelism,16}{seconds,10:N2}{urls.Length / seconds,10:N0}{result.TotalWords,10:N0}");
         }
-    }
-
-    private static async Task<WebApplication> StartOriginAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(context =>
-        {
-            context.Response.ContentType = "text/plain";
-            return context.Response.WriteAsync("a small page of seven words here");
-        });
-        await app.StartAsync();
-        return app;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,11 +1,6 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Tally.Counting;
 using Tally.Fetching;
 using Tally.Hosting;
@@ -23,8 +18,15 @@ internal static class FetchMemory
     public static async Task RunAsync()
     {
         var page = Pages.PlainText();
-        await using var origin = await StartOriginAsync(page);
-        var url = new Uri(origin.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/page");
+        await using var origin = await LocalOrigin.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            for (var i = 0; i < page.Length; i += 64 * 1024)
+            {
+                await context.Response.Body.WriteAsync(page.AsMemory(i, Math.Min(64 * 1024, page.Length - i)));
+            }
+        });
+        var url = new Uri(origin.Address, "/page");
         await using var services = Fetching();
         var pages = services.GetRequiredService<PageCounter>();
         using var naive = new HttpClient();
@@ -64,24 +66,6 @@ internal static class FetchMemory
         services.AddLogging();
         services.AddTallyFetching();
         return services.BuildServiceProvider();
-    }
-
-    private static async Task<WebApplication> StartOriginAsync(byte[] page)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(async context =>
-        {
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            for (var i = 0; i < page.Length; i += 64 * 1024)
-            {
-                await context.Response.Body.WriteAsync(page.AsMemory(i, Math.Min(64 * 1024, page.Length - i)));
-            }
-        });
-        await app.StartAsync();
-        return app;
     }
 
     private static long Rss(string field)
