@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Tally.Fetching;
+
 namespace Tally.Functions.Http;
 
 /// <summary>What a jobs or batches request body asks for.</summary>
