@@ -67,6 +67,32 @@ public sealed class HtmlCountingTests
     }
 
     [Fact]
+    public void MalformedBlogPage_CountsAsABrowserWouldShowIt_InAnyChunking()
+    {
+        const string page = """
+            <html><head><title>My blog</title>
+            <script type="text/javascript">
+              var nav = "<div>not text</div>"; if (a < b) { go(); }
+            </script></head>
+            <body class=main>
+            <div id=header><a href=/>Home</a> | <a href="/posts">Posts</a></div>
+            <h2>Unclosed tags &amp; stray brackets
+            <p>First paragraph with <i>italic<b>and bold</i></b> text
+            <p>Second: 3 < 5 &gt; 2 and caf&eacute;&nbsp;au&nbsp;lait
+            <ul><li>one<li>two<li>three</ul>
+            <!-- <p>commented out paragraph</p> -->
+            <footer>&copy;2026
+            """;
+
+        // title 2; header "Home | Posts" 3; h2 5; p "First paragraph with italicand bold text" 6
+        // (inline tags join "italic" and "and"); p "Second: 3 < 5 > 2 and café au lait" 10; list 3; footer "©2026" 1
+        foreach (var chunk in new[] { int.MaxValue, 1, 3, 16 })
+        {
+            Assert.Equal(30, Count(page, "text/html", chunk));
+        }
+    }
+
+    [Fact]
     public void XhtmlMediaType_IsCountedAsHtml()
     {
         Assert.Equal(2, Count("<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>two words</p></body></html>", "application/xhtml+xml", 3));
