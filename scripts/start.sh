@@ -21,7 +21,8 @@ if [ ! -f node_modules/azurite/package.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-dotnet build src/Tally.Functions --nologo -v quiet
+echo "Building the function app…"
+dotnet build src/Tally.Functions --nologo -v quiet -consoleLoggerParameters:ErrorsOnly
 
 if (exec 3<>/dev/tcp/127.0.0.1/10001) 2>/dev/null; then
   echo "Azurite (or another storage emulator) is already listening on 127.0.0.1:10001; using it."
@@ -31,7 +32,14 @@ else
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
   azurite=$!
   trap 'kill "$azurite" 2>/dev/null || true' EXIT
-  echo "Azurite started (data in .azurite/)."
+  for port in 10000 10001 10002; do
+    for _ in $(seq 1 150); do
+      (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+      kill -0 "$azurite" 2>/dev/null || { echo "Azurite exited; see the output above." >&2; exit 1; }
+      sleep 0.2
+    done
+  done
+  echo "Azurite started on 127.0.0.1:10000-10002 (data in .azurite/)."
 fi
 
 cd src/Tally.Functions/bin/Debug/net10.0
