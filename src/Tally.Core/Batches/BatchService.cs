@@ -53,13 +53,14 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
     /// <summary>Terminates a running batch.</summary>
     public async Task<BatchChange> TerminateAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
-        var batch = await GetAsync(client, id, cancellationToken).ConfigureAwait(false);
-        if (batch is null)
+        // Status only: the inputs and outputs (up to 10,000 URLs and their pages) are not needed to decide.
+        var instance = IsBatchId(id) ? await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) : null;
+        if (instance is null)
         {
             return BatchChange.NotFound;
         }
 
-        if (batch.Status is not ("pending" or "running"))
+        if (instance.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
         {
             return BatchChange.Conflict;
         }

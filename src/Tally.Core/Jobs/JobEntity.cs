@@ -67,6 +67,14 @@ public sealed class JobEntity : ITableEntity
         set => Status = value.ToName();
     }
 
+    /// <summary>Puts the job in a final <paramref name="status"/> at <paramref name="now"/>; its result is kept for <paramref name="ttl"/>.</summary>
+    public void Finish(JobStatus status, DateTimeOffset now, TimeSpan ttl)
+    {
+        JobStatus = status;
+        FinishedAt = now;
+        ExpiresAt = now + ttl;
+    }
+
     /// <summary>The job as the API shows it.</summary>
     public Job ToJob() => new(
         Id, Url, Status, Words, Bytes, ContentType, HttpStatus, Attempts, Error,

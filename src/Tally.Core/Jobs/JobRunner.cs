@@ -107,13 +107,12 @@ public sealed partial class JobRunner(
             return false;
         }
 
-        job.JobStatus = JobStatus.Succeeded;
         job.Words = page.Words;
         job.Bytes = page.Bytes;
         job.ContentType = page.ContentType;
         job.HttpStatus = page.HttpStatus;
         job.Error = null;
-        Finish(job);
+        job.Finish(JobStatus.Succeeded, time.GetUtcNow(), options.CurrentValue.ResultTtl);
         return true;
     }
 
@@ -124,17 +123,10 @@ public sealed partial class JobRunner(
             return false;
         }
 
-        job.JobStatus = JobStatus.Failed;
         job.Error = error;
         job.HttpStatus = httpStatus;
-        Finish(job);
+        job.Finish(JobStatus.Failed, time.GetUtcNow(), options.CurrentValue.ResultTtl);
         return true;
-    }
-
-    private void Finish(JobEntity job)
-    {
-        job.FinishedAt = time.GetUtcNow();
-        job.ExpiresAt = job.FinishedAt.Value + options.CurrentValue.ResultTtl;
     }
 
     private async Task FinishAsync(JobEntity claimed, Func<JobEntity, bool> finish)

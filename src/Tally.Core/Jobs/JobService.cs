@@ -116,9 +116,7 @@ public sealed partial class JobService(
                 return false;
             }
 
-            job.JobStatus = JobStatus.Canceled;
-            job.FinishedAt = now;
-            job.ExpiresAt = now + options.CurrentValue.ResultTtl;
+            job.Finish(JobStatus.Canceled, now, options.CurrentValue.ResultTtl);
             return true;
         }, cancellationToken);
     }
@@ -130,10 +128,8 @@ public sealed partial class JobService(
             return false;
         }
 
-        job.JobStatus = JobStatus.Failed;
         job.Error = error;
-        job.FinishedAt = now;
-        job.ExpiresAt = now + options.CurrentValue.ResultTtl;
+        job.Finish(JobStatus.Failed, now, options.CurrentValue.ResultTtl);
         return true;
     }
 

@@ -110,10 +110,6 @@ public sealed class JobStore(TableServiceClient tables)
         }
     }
 
-    /// <summary>Checks that the table answers (for the health endpoint).</summary>
-    public async Task PingAsync(CancellationToken cancellationToken) =>
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-
     private Task EnsureTableAsync(CancellationToken cancellationToken) =>
         _created.RunAsync(ct => _table.CreateIfNotExistsAsync(ct), cancellationToken);
 }
