@@ -17,7 +17,7 @@ internal static class FetchMemory
 {
     public static async Task RunAsync()
     {
-        var page = Pages.PlainText();
+        var page = File.ReadAllBytes(Corpus.Corpus.PathOf("english-typographic.txt"));
         await using var origin = await LocalOrigin.StartAsync(async context =>
         {
             context.Response.ContentType = "text/plain; charset=utf-8";

@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Running;
 using Tally.Benchmarks;
 
-// dotnet run -c Release --project tests/Tally.Benchmarks -- counting   (BenchmarkDotNet: MB/s and allocations)
+// dotnet run -c Release --project tests/Tally.Benchmarks -- counting   (BenchmarkDotNet: MB/s and allocations per corpus kind, then wc -w)
+// dotnet run -c Release --project tests/Tally.Benchmarks -- wc         (wc -w alone on the same corpus)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- memory     (fetch-and-count of 64 MiB: idle and peak RSS)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- batch      (URLs per second, 1,000-URL batch, in-process Durable host)
 if (args is ["memory", ..])
@@ -14,7 +15,13 @@ else if (args is ["batch", ..])
 }
 else if (args is ["counting", ..])
 {
+    _ = Tally.Benchmarks.Corpus.Corpus.Directory; // generated once, before BenchmarkDotNet starts its processes
     BenchmarkRunner.Run<CountingBenchmarks>(args: args[1..]);
+    Tally.Benchmarks.Corpus.WordCount.Run();
+}
+else if (args is ["wc", ..])
+{
+    Tally.Benchmarks.Corpus.WordCount.Run();
 }
 else
 {

@@ -12,7 +12,7 @@ internal sealed class ThroughputConfig : ManualConfig
     public ThroughputConfig()
     {
         AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(8).WithLaunchCount(1));
-        AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory);
+        AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByParams);
         AddColumn(new MegabytesPerSecond());
         WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
     }
@@ -40,7 +40,7 @@ internal sealed class ThroughputConfig : ManualConfig
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
         {
             var report = summary[benchmarkCase];
-            return report?.ResultStatistics is { } stats ? $"{Pages.Size / (stats.Mean / 1e9) / 1e6:N0}" : "-";
+            return report?.ResultStatistics is { } stats ? $"{Corpus.Corpus.Size / (stats.Mean / 1e9) / 1e6:N0}" : "-";
         }
 
         public bool IsAvailable(Summary summary) => true;

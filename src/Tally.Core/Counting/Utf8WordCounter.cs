@@ -13,8 +13,10 @@ namespace Tally.Counting;
 /// Only the space/non-space pattern decides a word count, so decoding is unnecessary: ASCII
 /// whitespace is one byte, the other whitespace characters are a handful of fixed two- and
 /// three-byte sequences, and everything else (valid or not) is part of a word. A sequence cut
-/// by a piece boundary is carried to the next piece. Blocks without a byte that can start a
-/// multi-byte whitespace sequence are counted 32 bytes at a time with SIMD.
+/// by a piece boundary is carried to the next piece. UTF-8 is self-synchronizing, so the lead
+/// bytes of those sequences (C2, E1, E2, E3) can never be the middle of another character, and
+/// whether a lane starts whitespace depends only on it and the two lanes after it: the vector
+/// loop classifies every whitespace character itself, so text in every script stays on it.
 /// </remarks>
 public struct Utf8WordCounter
 {
@@ -26,27 +28,7 @@ public struct Utf8WordCounter
     public long Words { get; private set; }
 
     /// <summary>Counts the words in the next piece of the body.</summary>
-    public void Add(ReadOnlySpan<byte> bytes)
-    {
-        if (_pendingLength > 0)
-        {
-            var consumed = ResolvePending(bytes);
-            if (consumed < 0)
-            {
-                return;
-            }
-
-            bytes = bytes[consumed..];
-        }
-
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            i = CountVectorized(bytes);
-        }
-
-        CountScalar(bytes, i);
-    }
+    public void Add(ReadOnlySpan<byte> bytes) => Add(bytes, PreferredVectorBits);
 
     /// <summary>Ends the body: a multi-byte sequence left cut is an invalid byte, and so part of a word.</summary>
     /// <returns>The word count.</returns>
@@ -61,43 +43,91 @@ public struct Utf8WordCounter
         return Words;
     }
 
-    private int CountVectorized(ReadOnlySpan<byte> bytes)
+    /// <summary>The widest vector the hardware accelerates: 512, 256 or 128 bits, or 0 for none.</summary>
+    internal static int PreferredVectorBits { get; } =
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0;
+
+    /// <summary>Counts with vectors of <paramref name="vectorBits"/> (0: scalar only); every width counts the same.</summary>
+    internal void Add(ReadOnlySpan<byte> bytes, int vectorBits)
     {
-        ref var start = ref MemoryMarshal.GetReference(bytes);
-        var space = Vector256.Create((byte)' ');
-        var tab = Vector256.Create((byte)'\t');
-        var fileSeparator = Vector256.Create((byte)0x1C);
-        var (c2, e1, e2, e3) = (Vector256.Create((byte)0xC2), Vector256.Create((byte)0xE1), Vector256.Create((byte)0xE2), Vector256.Create((byte)0xE3));
-        var inWord = _inWord ? 1u : 0u;
-        long words = 0;
-        var i = 0;
-        while (i <= bytes.Length - Vector256<byte>.Count)
+        if (_pendingLength > 0)
         {
-            var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-            var leads = Vector256.Equals(v, c2) | Vector256.Equals(v, e1) | Vector256.Equals(v, e2) | Vector256.Equals(v, e3);
-            if (leads != Vector256<byte>.Zero)
+            var consumed = ResolvePending(bytes);
+            if (consumed < 0)
             {
-                // A block that may hold multi-byte whitespace goes through the exact scalar path.
-                _inWord = inWord != 0;
-                Words += words;
-                words = 0;
-                i = CountScalar(bytes, i, i + Vector256<byte>.Count);
-                inWord = _inWord ? 1u : 0u;
-                continue;
+                return;
             }
 
-            var isSpace = Vector256.Equals(v, space)
-                | Vector256.LessThanOrEqual(v - tab, Vector256.Create((byte)('\r' - '\t')))
-                | Vector256.LessThanOrEqual(v - fileSeparator, Vector256.Create((byte)3));
-            var nonSpace = ~isSpace.ExtractMostSignificantBits();
+            bytes = bytes[consumed..];
+        }
+
+        var i = vectorBits switch
+        {
+            512 => CountVectorized<Bytes512>(bytes),
+            256 => CountVectorized<Bytes256>(bytes),
+            128 => CountVectorized<Bytes128>(bytes),
+            _ => 0,
+        };
+        CountScalar(bytes, i);
+    }
+
+    /// <summary>
+    /// Counts whole vectors while at least two bytes follow the vector, so every lane can see the
+    /// two bytes after it: a lane starts a whitespace character when it is ASCII whitespace or when
+    /// it and the next one or two lanes spell one of the multi-byte sequences.
+    /// </summary>
+    /// <returns>Where the scalar tail starts.</returns>
+    private int CountVectorized<TV>(ReadOnlySpan<byte> bytes)
+        where TV : struct, IByteVector<TV>
+    {
+        var width = TV.Count;
+        var lanes = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
+        ref var start = ref MemoryMarshal.GetReference(bytes);
+        ulong inWord = _inWord ? 1UL : 0UL;
+        ulong carry = 0; // continuation bytes of a whitespace character begun in the previous vector
+        long words = 0;
+        var i = 0;
+        for (; i <= bytes.Length - width - 2; i += width)
+        {
+            var v0 = TV.Load(ref start, (nuint)i);
+            var ascii = TV.Equal(v0, TV.Splat(0x20))
+                | TV.AtMost(v0 - TV.Splat(0x09), TV.Splat(0x0D - 0x09))
+                | TV.AtMost(v0 - TV.Splat(0x1C), TV.Splat(0x1F - 0x1C));
+            var c2 = TV.Equal(v0, TV.Splat(0xC2));
+            ulong starts, multi = 0, three = 0;
+            if (TV.IsZero(c2 | TV.AtMost(v0 - TV.Splat(0xE1), TV.Splat(0xE3 - 0xE1))))
+            {
+                starts = TV.Mask(ascii);
+            }
+            else
+            {
+                var v1 = TV.Load(ref start, (nuint)i + 1);
+                var v2 = TV.Load(ref start, (nuint)i + 2);
+                var second80 = TV.Equal(v1, TV.Splat(0x80));
+                var third80 = TV.Equal(v2, TV.Splat(0x80));
+                var twoByte = c2 & (TV.Equal(v1, TV.Splat(0x85)) | TV.Equal(v1, TV.Splat(0xA0))); // U+0085, U+00A0
+                var generalPunctuation = second80 & (TV.AtMost(v2 - TV.Splat(0x80), TV.Splat(0x8A - 0x80))    // U+2000..U+200A
+                    | TV.AtMost(v2 - TV.Splat(0xA8), TV.Splat(0xA9 - 0xA8)) | TV.Equal(v2, TV.Splat(0xAF))); // U+2028, U+2029, U+202F
+                var threeByte = (TV.Equal(v0, TV.Splat(0xE2)) & (generalPunctuation | (TV.Equal(v1, TV.Splat(0x81)) & TV.Equal(v2, TV.Splat(0x9F))))) // U+205F
+                    | (TV.Equal(v0, TV.Splat(0xE3)) & second80 & third80)                    // U+3000
+                    | (TV.Equal(v0, TV.Splat(0xE1)) & TV.Equal(v1, TV.Splat(0x9A)) & third80); // U+1680
+                starts = TV.Mask(ascii | twoByte | threeByte);
+                multi = TV.Mask(twoByte | threeByte);
+                three = TV.Mask(threeByte);
+            }
+
+            var space = starts | carry | (multi << 1) | (three << 2);
+            carry = (multi >> (width - 1)) | ((three >> (width - 2)) & 1) | ((three >> (width - 1)) << 1);
+            var nonSpace = ~space & lanes;
             words += BitOperations.PopCount(nonSpace & ~((nonSpace << 1) | inWord));
-            inWord = nonSpace >> 31;
-            i += Vector256<byte>.Count;
+            inWord = nonSpace >> (width - 1);
         }
 
         _inWord = inWord != 0;
         Words += words;
-        return i;
+
+        // Skip the continuation bytes of a whitespace character that the last vector began.
+        return i + (int)(carry & 1) + (int)(carry >> 1);
     }
 
     private int CountScalar(ReadOnlySpan<byte> bytes, int i, int end = int.MaxValue)
