@@ -1,14 +1,14 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Tally.Counting.Html;
 
 namespace Tally.Counting;
 
 /// <summary>Chooses how to count a body from its declared media type and charset.</summary>
 public static class BodyCounters
 {
-    static BodyCounters() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     /// <summary>Creates the counter for a body of type <paramref name="contentType"/> (null when the origin sent none).</summary>
+    /// <remarks>An unknown or unsupported charset is ignored, never an error: the body's BOM, its <c>&lt;meta&gt;</c> or UTF-8 decide.</remarks>
     /// <exception cref="NotTextException">The media type is not text.</exception>
     public static IBodyCounter For(MediaTypeHeaderValue? contentType)
     {
@@ -19,9 +19,8 @@ public static class BodyCounters
         }
 
         var isHtml = mediaType is "text/html" or "application/xhtml+xml";
-        return FindEncoding(contentType?.CharSet) is { } declared
-            ? Create(declared, isHtml)
-            : new SniffingCounter(isHtml);
+        var declared = isHtml ? Charsets.ForHtml(contentType?.CharSet) : Charsets.ForText(contentType?.CharSet);
+        return new SniffingCounter(isHtml, declared);
     }
 
     /// <summary>Whether a media type carries text whose words can be counted.</summary>
@@ -31,24 +30,6 @@ public static class BodyCounters
         || mediaType.EndsWith("+json", StringComparison.Ordinal)
         || mediaType is "application/json" or "application/xml" or "application/javascript" or "application/ecmascript"
             or "application/x-ndjson" or "application/yaml" or "application/x-yaml" or "application/toml" or "application/csv";
-
-    /// <summary>The encoding a charset label names, or null when it is absent or unknown (then sniffing and UTF-8 apply).</summary>
-    public static Encoding? FindEncoding(string? charset)
-    {
-        if (string.IsNullOrWhiteSpace(charset))
-        {
-            return null;
-        }
-
-        try
-        {
-            return Encoding.GetEncoding(charset.Trim().Trim('"', '\''));
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>The counter for a body in <paramref name="encoding"/> (null: UTF-8): plain UTF-8 is counted on its bytes.</summary>
     internal static IBodyCounter Create(Encoding? encoding, bool isHtml) => (encoding, isHtml) switch

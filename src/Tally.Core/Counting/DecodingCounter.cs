@@ -13,15 +13,61 @@ internal sealed class DecodingCounter : IBodyCounter, IDisposable
 
     private readonly Decoder _decoder;
     private readonly ITextSink _sink;
+    private readonly bool _legacyMultiByte;
+    private bool _afterHighByte;
     private char[]? _chars = ArrayPool<char>.Shared.Rent(CharBufferSize);
 
     public DecodingCounter(Encoding encoding, ITextSink sink)
     {
         _decoder = encoding.GetDecoder();
         _sink = sink;
+        _legacyMultiByte = !encoding.IsSingleByte && encoding is not (UTF8Encoding or UnicodeEncoding or UTF32Encoding) && encoding.CodePage is not (>= 50220 and <= 50229);
     }
 
-    public void Add(ReadOnlySpan<byte> bytes) => Decode(bytes, flush: false);
+    public void Add(ReadOnlySpan<byte> bytes)
+    {
+        if (!_legacyMultiByte)
+        {
+            Decode(bytes, flush: false);
+            return;
+        }
+
+        // Legacy multi-byte decoders (Shift_JIS, EUC-JP, GBK, Big5, EUC-KR) would take the byte after a bad
+        // lead as its trail. No trail byte is below 0x30 in any of them, so a sequence still open there is
+        // invalid: flush it as U+FFFD first, and the space or control byte counts as itself (as Python and browsers do).
+        while (!bytes.IsEmpty)
+        {
+            var cut = _afterHighByte && bytes[0] < 0x30 ? 0 : FindCut(bytes);
+            if (cut < 0)
+            {
+                Decode(bytes, flush: false);
+                _afterHighByte = bytes[^1] >= 0x80;
+                return;
+            }
+
+            Decode(bytes[..cut], flush: true);
+            _afterHighByte = false;
+            bytes = bytes[cut..];
+            var low = bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+            var plain = low < 0 ? bytes.Length : low;
+            Decode(bytes[..plain], flush: false);
+            bytes = bytes[plain..];
+        }
+    }
+
+    /// <returns>The index of the first byte below 0x30 that follows a byte of 0x80 or more, or -1.</returns>
+    private static int FindCut(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 1; i < bytes.Length; i++)
+        {
+            if (bytes[i] < 0x30 && bytes[i - 1] >= 0x80)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     public long Complete()
     {

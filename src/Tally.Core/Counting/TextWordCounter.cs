@@ -53,4 +53,10 @@ public struct TextWordCounter
 
     /// <summary>Ends the current word, as whitespace would (a block boundary in HTML).</summary>
     public void Break() => _inWord = false;
+
+    /// <summary>Whether the text so far ends inside a word.</summary>
+    internal readonly bool InWord => _inWord;
+
+    /// <summary>Goes on as if this text came straight after text that ended inside a word or not.</summary>
+    internal void ContinueAfter(bool inWord) => _inWord = inWord;
 }
