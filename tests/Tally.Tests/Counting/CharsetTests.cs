@@ -4,7 +4,7 @@ using Tally.Counting;
 
 namespace Tally.Tests.Counting;
 
-/// <summary>The encoding comes from the Content-Type charset, then a BOM, then a meta prescan, then UTF-8.</summary>
+/// <summary>The encoding comes from a BOM, then the Content-Type charset, then (HTML) a meta prescan, then UTF-8.</summary>
 public sealed class CharsetTests
 {
     static CharsetTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
@@ -88,6 +88,77 @@ public sealed class CharsetTests
             foreach (var type in new[] { "text/plain", "text/html" })
             {
                 Assert.InRange(Count(garbage, $"{type}; charset={charset}", chunk: 13), 1, garbage.Length);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("text/plain; charset=utf-7")]
+    [InlineData("text/html; charset=utf-7")]
+    [InlineData("text/plain; charset=UTF7")]
+    [InlineData("text/html; charset=x-user-defined")]
+    public void UnsupportedCharset_IsIgnored_NeverAnException(string contentType)
+    {
+        // Was a NotSupportedException that failed the job on every attempt with no reason.
+        Assert.Equal(3, Count(Encoding.UTF8.GetBytes("caf\u00e9 x\u00a0y"), contentType));
+    }
+
+    [Fact]
+    public void UnsupportedMetaCharset_IsIgnored()
+    {
+        Assert.Equal(2, Count(Encoding.UTF8.GetBytes("<meta charset=utf-7><p>caf\u00e9\u00a0x</p>"), "text/html"));
+    }
+
+    [Theory]
+    [InlineData("text/plain; charset=utf-16")]
+    [InlineData("text/plain; charset=utf-16le")]
+    [InlineData("text/plain; charset=windows-1252")]
+    [InlineData("text/html; charset=utf-16")]
+    [InlineData("text/html; charset=windows-1252")]
+    public void ByteOrderMark_WinsOverTheHeader_AndIsNotAWord(string contentType)
+    {
+        // Was: with charset=utf-16, a kept U+FEFF made a leading space count one word too many.
+        var body = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(" leading space then words")).ToArray();
+
+        Assert.Equal(4, Count(body, contentType));
+    }
+
+    [Theory]
+    [InlineData("iso-8859-1")]
+    [InlineData("latin1")]
+    [InlineData("us-ascii")]
+    [InlineData("ascii")]
+    public void Latin1AndAsciiLabels_MeanWindows1252_InHtml(string label)
+    {
+        // The Encoding Standard's label table: 0x85 is "…" (part of a word), 0xA0 a no-break space.
+        byte[] body = [0x61, 0x85, 0x62, 0x20, 0x63, 0xA0, 0x64];
+
+        Assert.Equal(3, Count(body, $"text/html; charset={label}"));
+    }
+
+    [Fact]
+    public void Latin1_IsLatin1_InPlainText_AsPythonDecodesIt()
+    {
+        byte[] body = [0x61, 0x85, 0x62, 0x20, 0x63, 0xA0, 0x64];
+
+        Assert.Equal(4, Count(body, "text/plain; charset=iso-8859-1")); // U+0085 NEL is whitespace to Python
+    }
+
+    [Theory]
+    [InlineData("shift_jis", new byte[] { 0x61, 0x81, 0x20, 0x62 })]
+    [InlineData("euc-jp", new byte[] { 0x61, 0xA1, 0x20, 0x62 })]
+    [InlineData("euc-jp", new byte[] { 0x61, 0x8F, 0xA1, 0x0A, 0x62 })]
+    [InlineData("gbk", new byte[] { 0x61, 0x81, 0x09, 0x62 })]
+    [InlineData("gb18030", new byte[] { 0x61, 0x81, 0x30, 0x0D, 0x62 })]
+    [InlineData("big5", new byte[] { 0x61, 0xA1, 0x20, 0x62 })]
+    [InlineData("euc-kr", new byte[] { 0x61, 0xB0, 0x20, 0x62 })]
+    public void LegacyMultiByteDecoders_NeverSwallowTheAsciiByteAfterABadLead(string charset, byte[] body)
+    {
+        foreach (var type in new[] { "text/plain", "text/html" })
+        {
+            for (var chunk = 1; chunk <= body.Length; chunk++)
+            {
+                Assert.Equal(2, Count(body, $"{type}; charset={charset}", chunk)); // Python and browsers: "a\ufffd b"
             }
         }
     }
