@@ -5,7 +5,7 @@ namespace Tally.Batches;
 /// <summary>The batch activity's work: fetch and count one URL with the same engine as jobs.</summary>
 public sealed class BatchPageCounter(PageCounter pages)
 {
-    /// <summary>Counts <paramref name="url"/>; a permanent failure is returned as the page's error.</summary>
+    /// <summary>Counts <paramref name="url"/>; a permanent or unexpected failure is returned as the page's error, never retried.</summary>
     /// <exception cref="FetchFailedException">A transient failure, thrown so the orchestrator's retry policy applies.</exception>
     public async Task<PageResult> CountAsync(string url, CancellationToken cancellationToken)
     {
@@ -17,6 +17,10 @@ public sealed class BatchPageCounter(PageCounter pages)
         catch (FetchFailedException ex) when (!ex.IsTransient)
         {
             return new PageResult(url, null, null, ex.Message);
+        }
+        catch (Exception ex) when (ex is not (FetchFailedException or OperationCanceledException))
+        {
+            return new PageResult(url, null, null, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}");
         }
     }
 }

@@ -40,14 +40,40 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
         {
             throw new FetchFailedException($"The page did not finish within the {limits.Timeout.TotalSeconds:0.#} s timeout.", isTransient: true, inner: ex);
         }
-        catch (HttpRequestException ex) when (FindBlocked(ex) is { } blocked)
+        catch (HttpRequestException ex)
         {
-            throw new FetchFailedException(blocked.Message, isTransient: false, inner: ex);
+            throw ConnectionFailed(url, ex);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (IOException ex)
         {
             throw new FetchFailedException($"The connection to '{url.Host}' failed: {ex.Message}", isTransient: true, inner: ex);
         }
+    }
+
+    /// <summary>
+    /// What a failed connection means: a blocked address, a name that does not resolve and a failed TLS
+    /// handshake will fail the same way next time, so they fail the job at once; a refused, reset or
+    /// dropped connection may not, so it is retried.
+    /// </summary>
+    internal static FetchFailedException ConnectionFailed(Uri url, HttpRequestException ex) =>
+        FindBlocked(ex) is { } blocked ? new(blocked.Message, isTransient: false, inner: ex)
+        : ex.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError =>
+                new($"The name '{url.Host}' could not be resolved ({ex.Message}); check the URL.", isTransient: false, inner: ex),
+            HttpRequestError.SecureConnectionError =>
+                new($"A secure (TLS) connection to '{url.Host}' could not be made: {Innermost(ex).Message}", isTransient: false, inner: ex),
+            _ => new($"The connection to '{url.Host}' failed: {ex.Message}", isTransient: true, inner: ex),
+        };
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
     }
 
     private async Task<PageCount> FetchAsync(Uri url, FetchOptions limits, CancellationToken cancellationToken)

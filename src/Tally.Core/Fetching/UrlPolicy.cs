@@ -50,8 +50,20 @@ public static class UrlPolicy
         return null;
     }
 
-    private static bool IsNonPublicHost(Uri uri) =>
-        uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
-            ? !AddressPolicy.IsPublic(IPAddress.Parse(uri.DnsSafeHost))
-            : uri.IsLoopback || uri.DnsSafeHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// A literal non-public address, or a name that always means this machine: <c>localhost</c> and every
+    /// <c>*.localhost</c> name (RFC 6761), with or without the trailing dot of a fully qualified name.
+    /// </summary>
+    private static bool IsNonPublicHost(Uri uri)
+    {
+        if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
+        {
+            return !AddressPolicy.IsPublic(IPAddress.Parse(uri.DnsSafeHost));
+        }
+
+        var host = uri.DnsSafeHost.TrimEnd('.');
+        return uri.IsLoopback
+            || host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+    }
 }

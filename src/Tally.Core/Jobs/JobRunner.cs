@@ -48,6 +48,13 @@ public sealed partial class JobRunner(
             await FinishAsync(job, j => Fail(j, ex.Message, ex.HttpStatus)).ConfigureAwait(false);
             return;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not a failure Tally knows: a bug is not fixed by retrying, so the job fails now, saying what happened.
+            LogUnexpected(ex, job.Id);
+            await FinishAsync(job, j => Fail(j, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}", null)).ConfigureAwait(false);
+            return;
+        }
 
         await FinishAsync(job, j => Succeed(j, page)).ConfigureAwait(false);
     }
@@ -146,6 +153,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a message on {Queue} that is not a job message: {Message}")]
     private partial void LogMalformed(string queue, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
+    private partial void LogUnexpected(Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} skipped: it is {Status}")]
     private partial void LogSkipped(string jobId, string status);

@@ -77,6 +77,24 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     }
 
     [Fact]
+    public async Task UnexpectedException_IsRecordedPerUrl_AtOnce_WithItsMessage()
+    {
+        var corrupt = origin.Serve(async context =>
+        {
+            context.Response.ContentType = "text/plain";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync("this is not gzip at all"u8.ToArray());
+        });
+
+        var batch = await _app.CompletedAsync((await _app.StartAsync(Body([corrupt, origin.Page("fine")], 2))).Text("id"));
+        var result = batch.Body.GetProperty("result");
+
+        Assert.Equal(1, result.GetProperty("failed").GetInt32());
+        Assert.Contains("InvalidDataException", result.GetProperty("pages")[0].GetProperty("error").GetString());
+        Assert.Equal(1, origin.Hits(corrupt)); // not retried: a bug is not fixed by retrying
+    }
+
+    [Fact]
     public async Task TransientFailure_IsRetried_ThenSucceeds()
     {
         var url = origin.Flaky(failures: 2, status: 503, body: "third time lucky");

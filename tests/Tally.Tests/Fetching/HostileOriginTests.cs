@@ -257,6 +257,18 @@ public sealed class AddressPolicyTests
     [InlineData("2001::1")]
     [InlineData("2002:7f00:1::")]
     [InlineData("64:ff9b::a9fe:a9fe")]
+    [InlineData("168.63.129.16")]            // the Azure platform address (DNS, health probes, wire server)
+    [InlineData("::ffff:168.63.129.16")]
+    [InlineData("2002:a83f:8110::")]         // 6to4 wrapping it
+    [InlineData("64:ff9b::a83f:8110")]       // NAT64 wrapping it
+    [InlineData("192.31.196.1")]
+    [InlineData("192.52.193.1")]
+    [InlineData("192.175.48.1")]
+    [InlineData("64:ff9b:1::1")]
+    [InlineData("100::1")]
+    [InlineData("3fff::1")]
+    [InlineData("5f00::1")]
+    [InlineData("fec0::1")]
     public void NonPublicAddress_IsNotPublic(string address) => Assert.False(AddressPolicy.IsPublic(IPAddress.Parse(address)));
 
     [Theory]
@@ -267,5 +279,33 @@ public sealed class AddressPolicyTests
     [InlineData("2606:2800:21f:cb07:6820:80da:af6b:8b2c")]
     [InlineData("2002:5db8:d70e::")]
     [InlineData("64:ff9b::808:808")]
+    [InlineData("168.63.129.17")]
+    [InlineData("168.63.129.15")]
     public void PublicAddress_IsPublic(string address) => Assert.True(AddressPolicy.IsPublic(IPAddress.Parse(address)));
+}
+
+public sealed class UrlPolicyTests
+{
+    private static readonly FetchOptions Cloud = new() { AllowPrivateNetworks = false };
+
+    [Theory]
+    [InlineData("http://localhost/")]
+    [InlineData("http://localhost./")]
+    [InlineData("http://LOCALHOST./x")]
+    [InlineData("http://app.localhost/")]
+    [InlineData("http://app.localhost./")]
+    [InlineData("http://a.b.localhost:8080/")]
+    [InlineData("http://168.63.129.16/")]
+    [InlineData("http://[::ffff:a9fe:a9fe]/")]
+    public void LoopbackNames_AndNonPublicAddresses_AreRefusedAtTheDoor(string url)
+    {
+        Assert.Null(UrlPolicy.Check(url, Cloud, out var error));
+        Assert.Contains("not a public address", error);
+    }
+
+    [Theory]
+    [InlineData("https://example.com/")]
+    [InlineData("https://localhost.example.com/")]
+    [InlineData("https://notlocalhost/")]
+    public void PublicNames_AreAccepted(string url) => Assert.NotNull(UrlPolicy.Check(url, Cloud, out _));
 }

@@ -88,6 +88,44 @@ public sealed class JobLifecycleTests(Azurite azurite, Origin origin) : IAsyncLi
     }
 
     [Fact]
+    public async Task UnexpectedException_FailsTheJobAtOnce_WithItsMessage()
+    {
+        // A body that claims gzip but is not: the decompressor throws InvalidDataException, which no code
+        // expects. It was retried five times and failed with no reason; a bug is not fixed by retrying.
+        var url = origin.Serve(async context =>
+        {
+            context.Response.ContentType = "text/plain";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync("this is not gzip at all"u8.ToArray());
+        });
+
+        var id = (await _app.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
+        await _app.Host.DrainAsync();
+        var job = await _app.GetJobAsync(id);
+
+        Assert.Equal("failed", job.Text("status"));
+        Assert.Contains("InvalidDataException", job.Text("error"));
+        Assert.Equal(1, job.Body.GetProperty("attempts").GetInt32());
+        Assert.Equal(1, origin.Hits(url));
+        Assert.Equal(0, await _app.MessageCountAsync(JobStorage.PoisonQueueName));
+    }
+
+    [Fact]
+    public async Task TlsFailure_FailsTheJobAtOnce()
+    {
+        // https:// to an origin that speaks plain HTTP: the handshake fails, and will fail the same way next time.
+        var url = new UriBuilder(origin.Serve(context => Origin.Write(context, "never read", "text/plain"))) { Scheme = "https" }.Uri;
+
+        var id = (await _app.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
+        await _app.Host.DrainAsync();
+        var job = await _app.GetJobAsync(id);
+
+        Assert.Equal("failed", job.Text("status"));
+        Assert.Contains("secure (TLS) connection", job.Text("error"));
+        Assert.Equal(1, job.Body.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
     public async Task NotText_FailsTheJob_NamingTheContentType()
     {
         var url = origin.Serve(context => Origin.Write(context, "\u0089PNG", "image/png"));
