@@ -63,9 +63,9 @@ public struct Utf8WordCounter
 
         var i = vectorBits switch
         {
-            512 => CountVectorized<Bytes512>(bytes),
-            256 => CountVectorized<Bytes256>(bytes),
-            128 => CountVectorized<Bytes128>(bytes),
+            512 => CountVectorized<Simd512<byte>>(bytes),
+            256 => CountVectorized<Simd256<byte>>(bytes),
+            128 => CountVectorized<Simd128<byte>>(bytes),
             _ => 0,
         };
         CountScalar(bytes, i);
@@ -78,7 +78,7 @@ public struct Utf8WordCounter
     /// </summary>
     /// <returns>Where the scalar tail starts.</returns>
     private int CountVectorized<TV>(ReadOnlySpan<byte> bytes)
-        where TV : struct, IByteVector<TV>
+        where TV : struct, ISimd<TV, byte>
     {
         var width = TV.Count;
         var lanes = width == 64 ? ulong.MaxValue : (1UL << width) - 1;

@@ -4,7 +4,7 @@ using Tally.Counting;
 namespace Tally.Tests.Counting;
 
 /// <summary>
-/// The vector paths (512, 256 and 128 bits) and the scalar path against an independent reference:
+/// The vector paths (512, 256 and 128 bits) and the scalar path, for UTF-8 bytes and for UTF-16 text, against an independent reference:
 /// .NET's UTF-8 decoder (invalid bytes become U+FFFD, as Python's "replace" does) and a split on
 /// Python's 29 whitespace characters. A million random byte strings drawn from every script, every
 /// whitespace character and invalid bytes, each fed in a random chunking.
@@ -56,6 +56,40 @@ public sealed class Utf8VectorPropertyTests
             if (counted != expected)
             {
                 Assert.Fail($"{width}-bit path counted {counted}, the reference {expected}, for {Convert.ToHexString(bytes)}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shards))]
+    public void EveryVectorWidth_CountsUtf16TextAsTheReference_InRandomChunks(int shard)
+    {
+        // The decoded-text path (HTML and legacy charsets): the same pieces, as UTF-16, unpaired surrogates included.
+        var random = new Random(4242 + shard);
+        var text = new System.Text.StringBuilder();
+        for (var n = 0; n < Cases / 4 / Shards.Count; n++)
+        {
+            text.Clear();
+            var length = random.Next(0, 120);
+            while (text.Length < length)
+            {
+                text.Append(random.Next(50) == 0 ? (char)random.Next(0xD800, 0xE000) : Encoding.UTF8.GetString(Pieces[random.Next(Pieces.Length)]));
+            }
+
+            var s = text.ToString();
+            var width = Widths[n % Widths.Length];
+            var counter = new TextWordCounter();
+            for (var i = 0; i < s.Length;)
+            {
+                var chunk = Math.Min(s.Length - i, random.Next(1, 80));
+                counter.Add(s.AsSpan(i, chunk), width);
+                i += chunk;
+            }
+
+            var expected = s.Split(PythonSpaces, StringSplitOptions.RemoveEmptyEntries).Length;
+            if (counter.Words != expected)
+            {
+                Assert.Fail($"{width}-bit path counted {counter.Words}, the reference {expected}, for {Convert.ToHexString(Encoding.Unicode.GetBytes(s))}");
             }
         }
     }
