@@ -16,6 +16,8 @@ else if (args is ["batch", ..])
 else if (args is ["counting", ..])
 {
     _ = Tally.Benchmarks.Corpus.Corpus.Directory; // generated once, before BenchmarkDotNet starts its processes
+    Console.WriteLine($"Vector width: UTF-8 {Tally.Counting.Utf8WordCounter.PreferredVectorBits} bits, text {Tally.Counting.TextWordCounter.PreferredVectorBits} bits "
+        + "(DOTNET_PreferredVectorBitWidth=256 or DOTNET_EnableAVX2=0 to measure narrower ones)");
     BenchmarkRunner.Run<CountingBenchmarks>(args: args[1..]);
     Tally.Benchmarks.Corpus.WordCount.Run();
 }
