@@ -79,12 +79,7 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     [Fact]
     public async Task UnexpectedException_IsRecordedPerUrl_AtOnce_WithItsMessage()
     {
-        var corrupt = origin.Serve(async context =>
-        {
-            context.Response.ContentType = "text/plain";
-            context.Response.Headers.ContentEncoding = "gzip";
-            await context.Response.Body.WriteAsync("this is not gzip at all"u8.ToArray());
-        });
+        var corrupt = origin.CorruptGzip();
 
         var batch = await _app.CompletedAsync((await _app.StartAsync(Body([corrupt, origin.Page("fine")], 2))).Text("id"));
         var result = batch.Body.GetProperty("result");

@@ -70,6 +70,14 @@ public sealed class Origin : IAsyncLifetime
         Serve(context => Write(context, body, contentType));
 
     /// <summary>Answers every request with <paramref name="status"/>.</summary>
+    /// <summary>A page that claims gzip but is not: reading it throws InvalidDataException, which nothing in Tally expects.</summary>
+    public Uri CorruptGzip() => Serve(async context =>
+    {
+        context.Response.ContentType = "text/plain";
+        context.Response.Headers.ContentEncoding = "gzip";
+        await context.Response.Body.WriteAsync("this is not gzip at all"u8.ToArray());
+    });
+
     public Uri Status(int status) => Serve(context =>
     {
         context.Response.StatusCode = status;

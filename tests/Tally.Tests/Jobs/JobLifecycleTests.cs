@@ -92,12 +92,7 @@ public sealed class JobLifecycleTests(Azurite azurite, Origin origin) : IAsyncLi
     {
         // A body that claims gzip but is not: the decompressor throws InvalidDataException, which no code
         // expects. It was retried five times and failed with no reason; a bug is not fixed by retrying.
-        var url = origin.Serve(async context =>
-        {
-            context.Response.ContentType = "text/plain";
-            context.Response.Headers.ContentEncoding = "gzip";
-            await context.Response.Body.WriteAsync("this is not gzip at all"u8.ToArray());
-        });
+        var url = origin.CorruptGzip();
 
         var id = (await _app.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
         await _app.Host.DrainAsync();
