@@ -82,7 +82,7 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
         return result.PurgedInstanceCount;
     }
 
-    private static bool IsBatchId(string? id) => id is { Length: 21 } && id[0] == 'b' && JobIds.IsValid(id[1..]);
+    private static bool IsBatchId(string? id) => id is { Length: JobIds.Length + 1 } && id[0] == 'b' && JobIds.IsValid(id[1..]);
 
     private static string StatusName(OrchestrationRuntimeStatus status) => status switch
     {

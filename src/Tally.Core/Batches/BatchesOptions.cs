@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tally.Batches;
 
 /// <summary>Batch settings, bound from <c>Tally:Batches</c>.</summary>
-public sealed class BatchesOptions
+public sealed class BatchesOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Tally:Batches";
@@ -27,4 +27,15 @@ public sealed class BatchesOptions
     /// <summary>The wait before the first retry; each further wait doubles it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DefaultParallelism > MaxParallelism)
+        {
+            yield return new ValidationResult(
+                $"DefaultParallelism ({DefaultParallelism}) must not exceed MaxParallelism ({MaxParallelism}): a batch that asks for nothing would get more than any batch may ask for.",
+                [nameof(DefaultParallelism), nameof(MaxParallelism)]);
+        }
+    }
 }

@@ -231,7 +231,7 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     }
 
     [Theory]
-    [InlineData("b00000000000000000000")]
+    [InlineData("b0000000000000000000000000000")]
     [InlineData("not-a-batch")]
     public async Task UnknownBatch_Answers404(string id)
     {

@@ -108,9 +108,10 @@ public sealed class BadRequestTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("ffffffffffffffffffff")]
+    [InlineData("ffffffffffffffffffffffffffff")] // well formed, unknown
+    [InlineData("ffffffffffffffffffff")]         // the old 20-digit shape
     [InlineData("not-a-job-id")]
-    [InlineData("FFFFFFFFFFFFFFFFFFFF")]
+    [InlineData("FFFFFFFFFFFFFFFFFFFFFFFFFFFF")]
     public async Task UnknownOrMalformedId_Answers404ProblemJson(string id)
     {
         var read = await _app.GetJobAsync(id);

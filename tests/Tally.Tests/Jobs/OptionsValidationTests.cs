@@ -14,6 +14,7 @@ public sealed class OptionsValidationTests
     [InlineData("Tally:Fetch:MaxBytes", "0", "MaxBytes")]
     [InlineData("Tally:Jobs:ResultTtl", "00:00:01", "ResultTtl")]
     [InlineData("Tally:Jobs:MaxUrlsPerRequest", "0", "MaxUrlsPerRequest")]
+    [InlineData("Tally:Batches:DefaultParallelism", "100", "must not exceed MaxParallelism")] // the default max is 64
     public async Task InvalidSetting_StopsTheAppAtStart(string key, string value, string named)
     {
         var builder = Host.CreateApplicationBuilder();
