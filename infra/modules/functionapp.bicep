@@ -57,6 +57,7 @@ var tallySettings = {
   Tally__Jobs__ResultTtl: resultTtl
   Tally__Jobs__MaxUrlsPerRequest: '1000'
   Tally__Jobs__MaxListSize: '200'
+  Tally__Jobs__ClaimTimeout: '00:10:00' // host.json functionTimeout: no run outlives it
   Tally__Batches__MaxUrls: '10000'
   Tally__Batches__DefaultParallelism: '16'
   Tally__Batches__MaxParallelism: '64'

@@ -23,7 +23,7 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
             [.. urls.Select(u => u.AbsoluteUri)],
             maxParallelism ?? settings.DefaultParallelism,
             new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds));
-        var id = $"b{JobIds.New(time.GetUtcNow())}";
+        var id = $"b{JobIds.NewKey(time.GetUtcNow())}";
         return await client.ScheduleNewOrchestrationInstanceAsync(
             OrchestratorName, request, new StartOrchestrationOptions { InstanceId = id }, cancellationToken).ConfigureAwait(false);
     }
@@ -82,7 +82,7 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
         return result.PurgedInstanceCount;
     }
 
-    private static bool IsBatchId(string? id) => id is { Length: JobIds.Length + 1 } && id[0] == 'b' && JobIds.IsValid(id[1..]);
+    private static bool IsBatchId(string? id) => id is { Length: JobIds.KeyLength + 1 } && id[0] == 'b' && JobIds.IsValidKey(id[1..]);
 
     private static string StatusName(OrchestrationRuntimeStatus status) => status switch
     {

@@ -3,17 +3,17 @@ using Azure.Data.Tables;
 
 namespace Tally.Jobs;
 
-/// <summary>A job as stored in the <c>TallyJobs</c> table: one entity a job, keyed by its id.</summary>
+/// <summary>
+/// A job as stored in the <c>TallyJobs</c> table: one entity a job. The jobs of one enqueue request
+/// share a partition (the request key), so they are written, committed or rolled back 100 at a time.
+/// </summary>
 public sealed class JobEntity : ITableEntity
 {
-    /// <summary>The row key every job entity has; the partition key is the job id.</summary>
-    public const string JobRowKey = "job";
-
-    /// <summary>The job id.</summary>
+    /// <summary>The enqueue request's key, the first part of the job id.</summary>
     public string PartitionKey { get; set; } = "";
 
-    /// <inheritdoc />
-    public string RowKey { get; set; } = JobRowKey;
+    /// <summary>The job's number within its request, the last part of the job id.</summary>
+    public string RowKey { get; set; } = "";
 
     /// <inheritdoc />
     public DateTimeOffset? Timestamp { get; set; }
@@ -39,6 +39,18 @@ public sealed class JobEntity : ITableEntity
     /// <summary>The origin's last status code.</summary>
     public int? HttpStatus { get; set; }
 
+    /// <summary>
+    /// Whether the request that enqueued the job finished sending its messages. Until then the job is
+    /// not visible to the API, and its provisional expiry removes it if the request failed.
+    /// </summary>
+    public bool Dispatched { get; set; }
+
+    /// <summary>The job's current run: 1 when enqueued, one more for each retry. Messages name a run.</summary>
+    public int Run { get; set; } = 1;
+
+    /// <summary>The token of the delivery that claimed the running job; only it may finish the job.</summary>
+    public string? ClaimToken { get; set; }
+
     /// <summary>How many times a worker has started the job.</summary>
     public int Attempts { get; set; }
 
@@ -58,21 +70,13 @@ public sealed class JobEntity : ITableEntity
     public DateTimeOffset ExpiresAt { get; set; }
 
     /// <summary>The job id.</summary>
-    public string Id => PartitionKey;
+    public string Id => PartitionKey + RowKey;
 
     /// <summary>The parsed status.</summary>
     public JobStatus JobStatus
     {
         get => JobStatusNames.TryParse(Status, out var status) ? status : JobStatus.Failed;
         set => Status = value.ToName();
-    }
-
-    /// <summary>Puts the job in a final <paramref name="status"/> at <paramref name="now"/>; its result is kept for <paramref name="ttl"/>.</summary>
-    public void Finish(JobStatus status, DateTimeOffset now, TimeSpan ttl)
-    {
-        JobStatus = status;
-        FinishedAt = now;
-        ExpiresAt = now + ttl;
     }
 
     /// <summary>The job as the API shows it.</summary>

@@ -9,10 +9,10 @@ public sealed class JobQueue(QueueServiceClient queues)
     private readonly QueueClient _queue = queues.GetQueueClient(JobStorage.QueueName);
     private readonly Once _created = new();
 
-    /// <summary>Enqueues a message for job <paramref name="id"/>.</summary>
-    public async Task SendAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Enqueues the message that starts run <paramref name="run"/> of job <paramref name="id"/>.</summary>
+    public async Task SendAsync(string id, int run, CancellationToken cancellationToken)
     {
         await _created.RunAsync(ct => _queue.CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        await _queue.SendMessageAsync(new JobMessage(id).ToJson(), cancellationToken).ConfigureAwait(false);
+        await _queue.SendMessageAsync(new JobMessage(id, run).ToJson(), cancellationToken).ConfigureAwait(false);
     }
 }

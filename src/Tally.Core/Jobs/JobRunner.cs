@@ -5,18 +5,22 @@ using Tally.Telemetry;
 
 namespace Tally.Jobs;
 
-/// <summary>Runs a job from its queue message: fetch the page, count its words, record the result.</summary>
+/// <summary>Runs a job from its queue message: claim it, fetch the page, count its words, record the result.</summary>
 /// <remarks>
-/// Safe to run twice for one message: a job already final is skipped, and the result is saved
-/// only over a job that is not final, checked by ETag, so a redelivery never counts twice or
-/// overwrites a finished result.
+/// Safe however often, and however concurrently, a message is delivered: a claim is one ETag-checked
+/// write, only the delivery holding the claim may finish the job, and a message of an earlier run
+/// does nothing (see <see cref="JobStateMachine"/>). So a redelivery never counts twice or overwrites
+/// a finished result, and a job left running by a dead worker is taken over when its message returns.
 /// </remarks>
 public sealed partial class JobRunner(
     JobStore store, PageCounter pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, ILogger<JobRunner> logger)
 {
     /// <summary>Runs the job a <c>tally-jobs</c> message names.</summary>
-    /// <exception cref="JobRetryException">A transient failure: the queue should deliver the message again.</exception>
-    public async Task RunAsync(string messageText, CancellationToken cancellationToken)
+    /// <param name="messageText">The message.</param>
+    /// <param name="messageId">The queue's id for the message, the same for each of its deliveries.</param>
+    /// <param name="cancellationToken">Canceled when the host stops the function.</param>
+    /// <exception cref="JobRetryException">A transient failure, or another message's delivery holds the job: deliver the message again.</exception>
+    public async Task RunAsync(string messageText, string messageId, CancellationToken cancellationToken)
     {
         if (JobMessage.Parse(messageText) is not { } message)
         {
@@ -24,11 +28,22 @@ public sealed partial class JobRunner(
             return;
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId });
-        var (job, claimed) = await store.UpdateAsync(message.JobId, Claim, null, cancellationToken).ConfigureAwait(false);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId, ["Run"] = message.Run });
+        var token = messageId;
+        var outcome = ClaimOutcome.Finished;
+        var (job, claimed) = await store.UpdateAsync(
+            message.JobId,
+            j => (outcome = JobStateMachine.Claim(j, message.Run, token, time.GetUtcNow(), options.CurrentValue.ClaimTimeout)) == ClaimOutcome.Claimed,
+            null,
+            cancellationToken).ConfigureAwait(false);
+        if (outcome == ClaimOutcome.Busy)
+        {
+            throw new JobRetryException(message.JobId, "another delivery of the same run holds it");
+        }
+
         if (job is null || !claimed)
         {
-            LogSkipped(message.JobId, job?.Status ?? "gone");
+            LogSkipped(message.JobId, message.Run, job is null ? "gone" : outcome.ToString().ToLowerInvariant());
             return;
         }
 
@@ -39,24 +54,24 @@ public sealed partial class JobRunner(
         }
         catch (FetchFailedException ex) when (ex.IsTransient)
         {
-            await store.UpdateAsync(job.Id, j => Requeue(j, ex), job, CancellationToken.None).ConfigureAwait(false);
+            await SaveAsync(job, j => JobStateMachine.Requeue(j, token, ex.Message, ex.HttpStatus)).ConfigureAwait(false);
             LogTransient(job.Id, job.Attempts, ex.Message);
-            throw new JobRetryException(job.Id, ex);
+            throw new JobRetryException(job.Id, ex.Message, ex);
         }
         catch (FetchFailedException ex)
         {
-            await FinishAsync(job, j => Fail(j, ex.Message, ex.HttpStatus)).ConfigureAwait(false);
+            await FinishAsync(job, j => JobStateMachine.Fail(j, token, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Not a failure Tally knows: a bug is not fixed by retrying, so the job fails now, saying what happened.
             LogUnexpected(ex, job.Id);
-            await FinishAsync(job, j => Fail(j, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}", null)).ConfigureAwait(false);
+            await FinishAsync(job, j => JobStateMachine.Fail(j, token, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}", null, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
             return;
         }
 
-        await FinishAsync(job, j => Succeed(j, page)).ConfigureAwait(false);
+        await FinishAsync(job, j => JobStateMachine.Succeed(j, token, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
     }
 
     /// <summary>Marks failed, with its last error, the job whose message the host moved to the poison queue.</summary>
@@ -68,12 +83,9 @@ public sealed partial class JobRunner(
             return;
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId });
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId, ["Run"] = message.Run });
         var (job, failed) = await store.UpdateAsync(
-            message.JobId,
-            j => Fail(j, j.Error ?? $"The job failed on all of its {j.Attempts} attempts.", j.HttpStatus),
-            null,
-            cancellationToken).ConfigureAwait(false);
+            message.JobId, j => JobStateMachine.GiveUp(j, message.Run, time.GetUtcNow(), Ttl), null, cancellationToken).ConfigureAwait(false);
         if (failed)
         {
             metrics.JobFinished(JobStatus.Failed.ToName());
@@ -81,65 +93,15 @@ public sealed partial class JobRunner(
         }
     }
 
-    private bool Claim(JobEntity job)
-    {
-        if (job.JobStatus.IsFinal() || job.ExpiresAt <= time.GetUtcNow())
-        {
-            return false;
-        }
+    private TimeSpan Ttl => options.CurrentValue.ResultTtl;
 
-        job.JobStatus = JobStatus.Running;
-        job.Attempts++;
-        job.StartedAt = time.GetUtcNow();
-        return true;
-    }
-
-    private static bool Requeue(JobEntity job, FetchFailedException ex)
-    {
-        if (job.JobStatus.IsFinal())
-        {
-            return false;
-        }
-
-        job.JobStatus = JobStatus.Queued;
-        job.Error = ex.Message;
-        job.HttpStatus = ex.HttpStatus;
-        return true;
-    }
-
-    private bool Succeed(JobEntity job, PageCount page)
-    {
-        if (job.JobStatus.IsFinal())
-        {
-            return false;
-        }
-
-        job.Words = page.Words;
-        job.Bytes = page.Bytes;
-        job.ContentType = page.ContentType;
-        job.HttpStatus = page.HttpStatus;
-        job.Error = null;
-        job.Finish(JobStatus.Succeeded, time.GetUtcNow(), options.CurrentValue.ResultTtl);
-        return true;
-    }
-
-    private bool Fail(JobEntity job, string error, int? httpStatus)
-    {
-        if (job.JobStatus.IsFinal())
-        {
-            return false;
-        }
-
-        job.Error = error;
-        job.HttpStatus = httpStatus;
-        job.Finish(JobStatus.Failed, time.GetUtcNow(), options.CurrentValue.ResultTtl);
-        return true;
-    }
+    /// <summary>Saves a change to a claimed job. Not canceled with the invocation: the work is done, and losing its outcome would cost a refetch.</summary>
+    private Task<(JobEntity? Job, bool Changed)> SaveAsync(JobEntity claimed, Func<JobEntity, bool> change) =>
+        store.UpdateAsync(claimed.Id, change, claimed, CancellationToken.None);
 
     private async Task FinishAsync(JobEntity claimed, Func<JobEntity, bool> finish)
     {
-        // Not canceled with the invocation: the work is done, and losing its result would cost a refetch.
-        var (job, finished) = await store.UpdateAsync(claimed.Id, finish, claimed, CancellationToken.None).ConfigureAwait(false);
+        var (job, finished) = await SaveAsync(claimed, finish).ConfigureAwait(false);
         if (finished)
         {
             metrics.JobFinished(job!.Status);
@@ -147,18 +109,15 @@ public sealed partial class JobRunner(
         }
         else
         {
-            LogSkipped(claimed.Id, job?.Status ?? "gone");
+            LogSkipped(claimed.Id, claimed.Run, job?.Status ?? "gone");
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a message on {Queue} that is not a job message: {Message}")]
     private partial void LogMalformed(string queue, string message);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
-    private partial void LogUnexpected(Exception exception, string jobId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} skipped: it is {Status}")]
-    private partial void LogSkipped(string jobId, string status);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} run {Run} skipped: {Reason}")]
+    private partial void LogSkipped(string jobId, int run, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} failed and will be retried: {Error}")]
     private partial void LogTransient(string jobId, int attempt, string error);
@@ -168,8 +127,11 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed after {Attempts} attempt(s): {Error}")]
     private partial void LogGaveUp(string jobId, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
+    private partial void LogUnexpected(Exception exception, string jobId);
 }
 
-/// <summary>A job failed transiently; thrown so the queue delivers its message again.</summary>
-public sealed class JobRetryException(string jobId, FetchFailedException inner)
-    : Exception($"Job {jobId} failed transiently and will be retried: {inner.Message}", inner);
+/// <summary>A job's message must be delivered again: a transient failure, or another delivery holds the job.</summary>
+public sealed class JobRetryException(string jobId, string reason, Exception? inner = null)
+    : Exception($"Job {jobId} will be delivered again: {reason}", inner);

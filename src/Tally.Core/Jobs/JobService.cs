@@ -7,44 +7,58 @@ namespace Tally.Jobs;
 public sealed partial class JobService(
     JobStore store, JobQueue queue, IOptionsMonitor<JobsOptions> options, TimeProvider time, ILogger<JobService> logger)
 {
-    private const int EnqueueParallelism = 16;
+    /// <summary>How many storage calls one request makes at once.</summary>
+    private const int Parallelism = 32;
 
-    /// <summary>Creates a queued job for each URL and enqueues its message.</summary>
-    /// <remarks>All or nothing: if storage fails part way, the records already written are deleted, so no job is left that no message will run.</remarks>
+    /// <summary>How long the records of a request that never finished stay before they expire (and are purged).</summary>
+    private static readonly TimeSpan ProvisionalLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a rollback may take once the request itself has failed or been canceled.</summary>
+    private static readonly TimeSpan RollbackBudget = TimeSpan.FromSeconds(30);
+
+    /// <summary>Creates a queued job for each URL and sends its message: all of them, or none that anyone can see.</summary>
+    /// <remarks>
+    /// The records are inserted undispatched (not visible, expiring in minutes), 100 to a transaction;
+    /// then every message is sent; then the records are committed, 100 to a transaction. If anything
+    /// fails, or the caller cancels, every record written is deleted again (as last read, by ETag), and
+    /// a message already sent finds no job and is dropped. What a rollback cannot delete stays invisible
+    /// and expires within minutes: no job ever waits for a message that was never sent.
+    /// </remarks>
     public async Task<IReadOnlyList<Job>> EnqueueAsync(IReadOnlyList<Uri> urls, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var expiresAt = now + options.CurrentValue.ResultTtl;
-        var jobs = urls.Select(url => new JobEntity
+        var key = JobIds.NewKey(now);
+        var jobs = urls.Select((url, i) => new JobEntity
         {
-            PartitionKey = JobIds.New(now),
+            PartitionKey = key,
+            RowKey = JobIds.Row(i),
             Url = url.AbsoluteUri,
             EnqueuedAt = now,
-            ExpiresAt = expiresAt,
+            ExpiresAt = now + ProvisionalLifetime,
         }).ToArray();
-
-        var written = new bool[jobs.Length];
+        var chunks = jobs.Chunk(JobStore.TransactionSize).ToArray();
+        var written = new bool[chunks.Length];
+        var expiresAt = now + options.CurrentValue.ResultTtl;
         try
         {
-            await Parallel.ForAsync(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = EnqueueParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+            await ForEachAsync(chunks.Length, async (c, ct) =>
             {
-                await store.AddAsync(jobs[i], ct).ConfigureAwait(false);
-                written[i] = true;
-                await queue.SendAsync(jobs[i].Id, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+                await store.AddAsync(chunks[c], ct).ConfigureAwait(false);
+                written[c] = true;
+            }, cancellationToken).ConfigureAwait(false);
+            await ForEachAsync(jobs.Length, (i, ct) => new ValueTask(queue.SendAsync(jobs[i].Id, jobs[i].Run, ct)), cancellationToken).ConfigureAwait(false);
+            await ForEachAsync(chunks.Length, (c, ct) => new ValueTask(store.CommitAsync(chunks[c], expiresAt, ct)), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            LogEnqueueFailed(ex, jobs.Length);
-            for (var i = 0; i < jobs.Length; i++)
-            {
-                if (written[i])
-                {
-                    await store.DeleteAsync(jobs[i].Id, Azure.ETag.All, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-
+            await RollBackAsync(chunks, written, ex).ConfigureAwait(false);
             throw;
+        }
+
+        foreach (var job in jobs)
+        {
+            job.Dispatched = true;
+            job.ExpiresAt = expiresAt;
         }
 
         return Array.ConvertAll(jobs, job => job.ToJob());
@@ -66,71 +80,63 @@ public sealed partial class JobService(
         return jobs;
     }
 
-    /// <summary>Enqueues a failed or canceled job again, under the same id.</summary>
+    /// <summary>Starts the next run of a failed or canceled job, under the same id.</summary>
     public async Task<JobChange> RetryAsync(string id, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var change = await ChangeAsync(id, job =>
+        var change = await ChangeAsync(id, job => JobStateMachine.Retry(job, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false);
+        if (change.Outcome != JobChangeOutcome.Changed)
         {
-            if (job.JobStatus is not (JobStatus.Failed or JobStatus.Canceled))
-            {
-                return false;
-            }
+            return change;
+        }
 
-            job.JobStatus = JobStatus.Queued;
-            job.Error = null;
-            job.Words = job.Bytes = null;
-            job.ContentType = null;
-            job.HttpStatus = null;
-            job.StartedAt = job.FinishedAt = null;
-            job.EnqueuedAt = now;
-            job.ExpiresAt = now + options.CurrentValue.ResultTtl;
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-
-        if (change.Outcome == JobChangeOutcome.Changed)
+        var run = change.Run;
+        try
         {
-            try
-            {
-                await queue.SendAsync(id, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // Without a message the job would sit queued for ever: put it back as it was.
-                await store.UpdateAsync(id, job => Fail(job, $"The retry could not be enqueued: {ex.Message}", time.GetUtcNow()), null, CancellationToken.None).ConfigureAwait(false);
-                throw;
-            }
+            await queue.SendAsync(id, run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Without its message the run would sit queued for ever: end it, saying why.
+            using var budget = new CancellationTokenSource(RollbackBudget);
+            await store.UpdateAsync(id, job => JobStateMachine.Unsent(job, run, $"The retry could not be enqueued: {ex.Message}", time.GetUtcNow(), Ttl), null, budget.Token).ConfigureAwait(false);
+            throw;
         }
 
         return change;
     }
 
-    /// <summary>Cancels a job that is still queued; the worker then skips its message.</summary>
-    public Task<JobChange> CancelAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Cancels a job that is still queued; its message then finds it final and is dropped.</summary>
+    public Task<JobChange> CancelAsync(string id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, job => JobStateMachine.Cancel(job, time.GetUtcNow(), Ttl), cancellationToken);
+
+    private TimeSpan Ttl => options.CurrentValue.ResultTtl;
+
+    private static Task ForEachAsync(int count, Func<int, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
+        Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, body);
+
+    private async Task RollBackAsync(JobEntity[][] chunks, bool[] written, Exception cause)
     {
-        var now = time.GetUtcNow();
-        return ChangeAsync(id, job =>
+        using var budget = new CancellationTokenSource(RollbackBudget);
+        var left = 0;
+        for (var c = 0; c < chunks.Length; c++)
         {
-            if (job.JobStatus != JobStatus.Queued)
+            if (!written[c])
             {
-                return false;
+                continue;
             }
 
-            job.Finish(JobStatus.Canceled, now, options.CurrentValue.ResultTtl);
-            return true;
-        }, cancellationToken);
-    }
-
-    private bool Fail(JobEntity job, string error, DateTimeOffset now)
-    {
-        if (job.JobStatus != JobStatus.Queued)
-        {
-            return false;
+            try
+            {
+                await store.RemoveAsync(chunks[c], budget.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
+            {
+                left += chunks[c].Length; // undispatched, so never visible, and expiring within minutes
+                LogRollbackIncomplete(ex, chunks[c][0].PartitionKey);
+            }
         }
 
-        job.Error = error;
-        job.Finish(JobStatus.Failed, now, options.CurrentValue.ResultTtl);
-        return true;
+        LogEnqueueFailed(cause, chunks.Sum(c => c.Length), left);
     }
 
     private async Task<JobChange> ChangeAsync(string id, Func<JobEntity, bool> change, CancellationToken cancellationToken)
@@ -144,7 +150,7 @@ public sealed partial class JobService(
         var (job, changed) = await store.UpdateAsync(id, change, live, cancellationToken).ConfigureAwait(false);
         return job is null
             ? new JobChange(JobChangeOutcome.NotFound, null)
-            : new JobChange(changed ? JobChangeOutcome.Changed : JobChangeOutcome.Conflict, job.ToJob());
+            : new JobChange(changed ? JobChangeOutcome.Changed : JobChangeOutcome.Conflict, job.ToJob(), job.Run);
     }
 
     private async Task<JobEntity?> FindLiveAsync(string id, CancellationToken cancellationToken)
@@ -155,17 +161,21 @@ public sealed partial class JobService(
         }
 
         var job = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
-        return job is not null && job.ExpiresAt > time.GetUtcNow() ? job : null;
+        return job is { Dispatched: true } && job.ExpiresAt > time.GetUtcNow() ? job : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Enqueueing {Count} jobs failed; the records written so far were deleted")]
-    private partial void LogEnqueueFailed(Exception ex, int count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Enqueueing {Count} jobs failed and was rolled back; {Left} records could not be deleted and will expire unseen")]
+    private partial void LogEnqueueFailed(Exception ex, int count, int left);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rolling back request {Key} left records behind")]
+    private partial void LogRollbackIncomplete(Exception ex, string key);
 }
 
 /// <summary>How a retry or cancel went.</summary>
 /// <param name="Outcome">Whether the job changed.</param>
 /// <param name="Job">The job as it now stands; null when it was not found.</param>
-public sealed record JobChange(JobChangeOutcome Outcome, Job? Job);
+/// <param name="Run">The job's run as it now stands.</param>
+public sealed record JobChange(JobChangeOutcome Outcome, Job? Job, int Run = 0);
 
 /// <summary>The outcomes of <see cref="JobService.RetryAsync"/> and <see cref="JobService.CancelAsync"/>.</summary>
 public enum JobChangeOutcome

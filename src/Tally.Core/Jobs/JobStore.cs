@@ -15,19 +15,56 @@ public sealed class JobStore(TableServiceClient tables)
     private readonly TableClient _table = tables.GetTableClient(JobStorage.TableName);
     private readonly Once _created = new();
 
-    /// <summary>Adds a new job record.</summary>
-    public async Task AddAsync(JobEntity job, CancellationToken cancellationToken)
+    /// <summary>The most entities one transaction may hold.</summary>
+    public const int TransactionSize = 100;
+
+    /// <summary>Inserts the records of one request (one partition), at most <see cref="TransactionSize"/> at once; each gets its ETag.</summary>
+    public async Task AddAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var response = await _table.AddEntityAsync(job, cancellationToken).ConfigureAwait(false);
-        job.ETag = response.Headers.ETag ?? default;
+        var responses = await _table.SubmitTransactionAsync(jobs.Select(job => new TableTransactionAction(TableTransactionActionType.Add, job)), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            jobs[i].ETag = responses.Value[i].Headers.ETag ?? default;
+        }
+    }
+
+    /// <summary>Makes a request's records visible: dispatched, expiring at <paramref name="expiresAt"/>.</summary>
+    /// <remarks>A merge, not checked by ETag: a worker may already have claimed a record, and keeps what it wrote.</remarks>
+    public async Task CommitAsync(IReadOnlyList<JobEntity> jobs, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var commits = jobs.Select(job => new TableTransactionAction(
+            TableTransactionActionType.UpdateMerge,
+            new TableEntity(job.PartitionKey, job.RowKey) { [nameof(JobEntity.Dispatched)] = true, [nameof(JobEntity.ExpiresAt)] = expiresAt },
+            ETag.All));
+        await _table.SubmitTransactionAsync(commits, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes records a failed request wrote, each only as last read: one a worker changed since is read again and then deleted.</summary>
+    public async Task RemoveAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.SubmitTransactionAsync(jobs.Select(job => new TableTransactionAction(TableTransactionActionType.Delete, job, job.ETag)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+        {
+            foreach (var job in jobs)
+            {
+                for (var current = job; current is not null && !await DeleteAsync(current.Id, current.ETag, cancellationToken).ConfigureAwait(false);)
+                {
+                    current = await FindAsync(job.Id, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     /// <summary>Reads a job record, expired or not; null when there is none.</summary>
     public async Task<JobEntity?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var response = await _table.GetEntityIfExistsAsync<JobEntity>(id, JobEntity.JobRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var (partition, row) = JobIds.Split(id);
+        var response = await _table.GetEntityIfExistsAsync<JobEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
         return response.HasValue ? response.Value : null;
     }
 
@@ -71,7 +108,8 @@ public sealed class JobStore(TableServiceClient tables)
     {
         try
         {
-            await _table.DeleteEntityAsync(id, JobEntity.JobRowKey, etag, cancellationToken).ConfigureAwait(false);
+            var (partition, row) = JobIds.Split(id);
+            await _table.DeleteEntityAsync(partition, row, etag, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
@@ -86,7 +124,7 @@ public sealed class JobStore(TableServiceClient tables)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var name = status.ToName();
-        var filter = TableClient.CreateQueryFilter<JobEntity>(job => job.Status == name && job.ExpiresAt > now);
+        var filter = TableClient.CreateQueryFilter<JobEntity>(job => job.Status == name && job.Dispatched && job.ExpiresAt > now);
         var taken = 0;
         await foreach (var job in _table.QueryAsync<JobEntity>(filter, Math.Min(limit, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -98,7 +136,7 @@ public sealed class JobStore(TableServiceClient tables)
         }
     }
 
-    /// <summary>The ids and ETags of jobs that expired at or before <paramref name="now"/>.</summary>
+    /// <summary>The ids and ETags of jobs that expired at or before <paramref name="now"/>, undispatched leftovers of failed requests included.</summary>
     public async IAsyncEnumerable<(string Id, ETag ETag)> ListExpiredAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
@@ -106,7 +144,7 @@ public sealed class JobStore(TableServiceClient tables)
         string[] keys = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
         await foreach (var job in _table.QueryAsync<TableEntity>(filter, select: keys, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return (job.PartitionKey, job.ETag);
+            yield return (job.PartitionKey + job.RowKey, job.ETag);
         }
     }
 

@@ -16,7 +16,39 @@ public sealed class JobsOptions
     [Range(1, 10_000)]
     public int MaxUrlsPerRequest { get; set; } = 1000;
 
+    /// <summary>
+    /// How long a worker's claim on a running job holds. A run never lasts longer (the fetch has its own
+    /// timeout, and host.json's functionTimeout ends the function), so when a job's message comes back
+    /// after this, its worker has died and the delivery takes the job over.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The most jobs one listing returns.</summary>
     [Range(1, 1000)]
     public int MaxListSize { get; set; } = 200;
+}
+
+/// <summary>Checks <see cref="JobsOptions"/> against the fetch settings it depends on.</summary>
+internal sealed class JobsOptionsValidator(Microsoft.Extensions.Options.IOptionsMonitor<Fetching.FetchOptions> fetch)
+    : Microsoft.Extensions.Options.IValidateOptions<JobsOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, JobsOptions options)
+    {
+        Fetching.FetchOptions fetchOptions;
+        try
+        {
+            fetchOptions = fetch.CurrentValue;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            return Microsoft.Extensions.Options.ValidateOptionsResult.Skip; // the fetch settings report their own error
+        }
+
+        return options.ClaimTimeout > fetchOptions.Timeout
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"Tally:Jobs:ClaimTimeout ({options.ClaimTimeout}) must be longer than Tally:Fetch:Timeout ({fetchOptions.Timeout}): "
+                + "a claim must outlast the longest fetch, or a live worker's job would be taken over.");
+    }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Tally.Functions.Jobs;
@@ -5,41 +7,83 @@ using Tally.Jobs;
 
 namespace Tally.Tests.Infrastructure;
 
+/// <summary>The queue settings the Functions host reads from <c>host.json</c> (<c>extensions.queues</c>).</summary>
+public sealed record HostQueueSettings(int BatchSize, int NewBatchThreshold, int MaxDequeueCount)
+{
+    /// <summary>The most messages the host runs at once: a batch, plus the next one it fetches at the threshold.</summary>
+    public int MaxConcurrency => BatchSize + NewBatchThreshold;
+
+    /// <summary>The settings in the repository's own host.json, the file the app is deployed with.</summary>
+    public static HostQueueSettings FromHostJson()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "host.json")));
+        var queues = json.RootElement.GetProperty("extensions").GetProperty("queues");
+        return new HostQueueSettings(
+            queues.GetProperty("batchSize").GetInt32(),
+            queues.GetProperty("newBatchThreshold").GetInt32(),
+            queues.GetProperty("maxDequeueCount").GetInt32());
+    }
+}
+
 /// <summary>
-/// What the Functions host's queue listener does, for tests where the host cannot run: receive a
-/// message, hand its decoded text to the function, delete it on success; on an exception make it
-/// visible again, or after <c>maxDequeueCount</c> deliveries move it to the poison queue, whose
-/// own trigger then runs. Retries are made visible at once rather than after host.json's
-/// visibilityTimeout, so tests do not wait.
+/// What the Functions host's queue listener does, for tests where the host cannot run, with the
+/// limits of the app's host.json: it receives up to <c>batchSize</c> messages and runs them at once,
+/// fetches more whenever the running ones drop to <c>newBatchThreshold</c> (so at most the sum run at
+/// once), deletes a message whose function returned, and leaves one whose function threw (any
+/// exception) to be delivered again, moving it to the poison queue after <c>maxDequeueCount</c>
+/// deliveries, where the poison trigger runs. The one liberty: a failed message is made visible at
+/// once rather than after host.json's <c>visibilityTimeout</c>, so tests do not wait.
 /// </summary>
-public sealed class QueueHost(QueueServiceClient queues, JobsWorker worker, int maxDequeueCount = 5)
+public sealed class QueueHost(QueueServiceClient queues, JobsWorker worker, HostQueueSettings? settings = null)
 {
     private readonly QueueClient _jobs = queues.GetQueueClient(JobStorage.QueueName);
     private readonly QueueClient _poison = queues.GetQueueClient(JobStorage.PoisonQueueName);
+    private int _running;
+    private int _peak;
 
-    /// <summary>Delivers messages until both queues are empty.</summary>
+    public HostQueueSettings Settings { get; } = settings ?? HostQueueSettings.FromHostJson();
+
+    /// <summary>The most deliveries that ran at once.</summary>
+    public int PeakConcurrency => _peak;
+
+    /// <summary>Exceptions the function threw, in the order they came (each left its message for redelivery).</summary>
+    public ConcurrentQueue<Exception> Failures { get; } = new();
+
+    /// <summary>Delivers messages until both queues are empty and nothing runs.</summary>
     /// <returns>How many deliveries were made.</returns>
     public async Task<int> DrainAsync()
     {
         var deliveries = 0;
+        var running = new List<Task>();
         while (true)
         {
-            var jobs = (await _jobs.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value;
-            var poisoned = (await _poison.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value;
-            if (jobs.Length == 0 && poisoned.Length == 0)
+            running.RemoveAll(task => task.IsCompleted);
+            if (running.Count <= Settings.NewBatchThreshold)
+            {
+                var batch = (await _jobs.ReceiveMessagesAsync(Settings.BatchSize, TimeSpan.FromMinutes(10))).Value;
+                deliveries += batch.Length;
+                running.AddRange(batch.Select(DeliverAsync));
+                if (batch.Length > 0)
+                {
+                    continue;
+                }
+            }
+
+            if (running.Count > 0)
+            {
+                await Task.WhenAny(running);
+                continue;
+            }
+
+            var poisoned = (await _poison.ReceiveMessagesAsync(Settings.BatchSize, TimeSpan.FromMinutes(10))).Value;
+            if (poisoned.Length == 0)
             {
                 return deliveries;
             }
 
-            foreach (var message in jobs)
-            {
-                deliveries++;
-                await DeliverAsync(message);
-            }
-
+            deliveries += poisoned.Length;
             foreach (var message in poisoned)
             {
-                deliveries++;
                 await worker.FailPoisonedJob(message.MessageText, default);
                 await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
@@ -48,19 +92,41 @@ public sealed class QueueHost(QueueServiceClient queues, JobsWorker worker, int 
 
     private async Task DeliverAsync(QueueMessage message)
     {
+        await Task.Yield();
+        var now = Interlocked.Increment(ref _running);
+        InterlockedMax(ref _peak, now);
         try
         {
-            await worker.RunJob(message.MessageText, default);
+            await worker.RunJob(message.MessageText, new QueueFunctionContext(message), default);
             await _jobs.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         }
-        catch (JobRetryException) when (message.DequeueCount >= maxDequeueCount)
+        catch (Exception ex)
         {
-            await _poison.SendMessageAsync(message.MessageText);
-            await _jobs.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            Failures.Enqueue(ex);
+            if (message.DequeueCount >= Settings.MaxDequeueCount)
+            {
+                await _poison.SendMessageAsync(message.MessageText);
+                await _jobs.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+            else
+            {
+                await _jobs.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+            }
         }
-        catch (JobRetryException)
+        finally
         {
-            await _jobs.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = target; value > seen; seen = target)
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class JobLifecycleTests(Azurite azurite, Origin origin) : IAsyncLi
         var peeked = Assert.Single((await raw.PeekMessagesAsync(32)).Value);
         var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(peeked.MessageText));
 
-        Assert.Equal($$"""{"jobId":"{{accepted.Text("id")}}"}""", decoded);
+        Assert.Equal($$"""{"jobId":"{{accepted.Text("id")}}","run":1}""", decoded);
         Assert.Equal(accepted.Text("id"), JobMessage.Parse(decoded)!.JobId);
     }
 
@@ -174,7 +174,7 @@ public sealed class JobLifecycleTests(Azurite azurite, Origin origin) : IAsyncLi
         var first = await _app.GetJobAsync(id);
         origin.Replace(url, context => Origin.Write(context, "now the page has six words in it", "text/plain"));
 
-        await _app.Queues.GetQueueClient(JobStorage.QueueName).SendMessageAsync(new JobMessage(id).ToJson());
+        await _app.Queues.GetQueueClient(JobStorage.QueueName).SendMessageAsync(new JobMessage(id, 1).ToJson());
         await _app.Host.DrainAsync();
         var second = await _app.GetJobAsync(id);
 

@@ -1,0 +1,184 @@
+namespace Tally.Jobs;
+
+/// <summary>
+/// Every change a job's record can go through, each with its guard, in one place: the runner, the
+/// API and the poison path all change jobs through these methods and nothing else.
+/// </summary>
+/// <remarks>
+/// <code>
+/// queued ──claim──▶ running ──succeed──▶ succeeded
+///   │  ▲              │ │ └────fail─────▶ failed ──retry──▶ queued (next run)
+///   │  └──requeue─────┘ └──give up──────▶ failed
+///   └──cancel──▶ canceled ──retry──▶ queued (next run)
+/// </code>
+/// A job's <see cref="JobEntity.Run"/> counts its runs: a retry starts the next one and sends a
+/// message naming it, so a message of an earlier run is stale and changes nothing. A claim holds
+/// the job for one message (<see cref="JobEntity.ClaimToken"/> is its id): only a delivery of that
+/// message may requeue, succeed or fail it. Each method returns false, changing nothing, when its
+/// guard does not hold.
+/// </remarks>
+public static class JobStateMachine
+{
+    /// <summary>Claims a job for a delivery of its run-<paramref name="run"/> message.</summary>
+    /// <param name="job">The job as stored.</param>
+    /// <param name="run">The run the message names.</param>
+    /// <param name="token">The message's id: the same for every delivery of one message.</param>
+    /// <param name="now">The time.</param>
+    /// <param name="claimTimeout">How long a claim holds: after it, the worker that made it is certainly gone.</param>
+    public static ClaimOutcome Claim(JobEntity job, int run, string token, DateTimeOffset now, TimeSpan claimTimeout)
+    {
+        if (job.Run != run)
+        {
+            return ClaimOutcome.Stale;
+        }
+
+        if (job.JobStatus.IsFinal() || job.ExpiresAt <= now)
+        {
+            return ClaimOutcome.Finished;
+        }
+
+        if (job.JobStatus == JobStatus.Running && job.ClaimToken != token && job.StartedAt + claimTimeout > now)
+        {
+            return ClaimOutcome.Busy;
+        }
+
+        // Queued; or running under this very message, whose earlier delivery failed or died (the host
+        // delivers a message again only then); or under a claim that outlived its worker.
+        job.JobStatus = JobStatus.Running;
+        job.ClaimToken = token;
+        job.Attempts++;
+        job.StartedAt = now;
+        return ClaimOutcome.Claimed;
+    }
+
+    /// <summary>Puts a claimed job back to queued after a transient failure, keeping the error; the queue delivers it again.</summary>
+    public static bool Requeue(JobEntity job, string token, string error, int? httpStatus)
+    {
+        if (!HoldsClaim(job, token))
+        {
+            return false;
+        }
+
+        job.JobStatus = JobStatus.Queued;
+        job.ClaimToken = null;
+        job.Error = error;
+        job.HttpStatus = httpStatus;
+        return true;
+    }
+
+    /// <summary>Records a claimed job's count.</summary>
+    public static bool Succeed(JobEntity job, string token, long words, long bytes, string? contentType, int httpStatus, DateTimeOffset now, TimeSpan ttl)
+    {
+        if (!HoldsClaim(job, token))
+        {
+            return false;
+        }
+
+        job.Words = words;
+        job.Bytes = bytes;
+        job.ContentType = contentType;
+        job.HttpStatus = httpStatus;
+        job.Error = null;
+        Finish(job, JobStatus.Succeeded, now, ttl);
+        return true;
+    }
+
+    /// <summary>Fails a claimed job for good.</summary>
+    public static bool Fail(JobEntity job, string token, string error, int? httpStatus, DateTimeOffset now, TimeSpan ttl)
+    {
+        if (!HoldsClaim(job, token))
+        {
+            return false;
+        }
+
+        job.Error = error;
+        job.HttpStatus = httpStatus;
+        Finish(job, JobStatus.Failed, now, ttl);
+        return true;
+    }
+
+    /// <summary>Fails the job whose run-<paramref name="run"/> message ran out of deliveries, with its last error.</summary>
+    public static bool GiveUp(JobEntity job, int run, DateTimeOffset now, TimeSpan ttl)
+    {
+        if (job.Run != run || job.JobStatus.IsFinal())
+        {
+            return false;
+        }
+
+        job.Error ??= $"The job failed on all of its {job.Attempts} attempts.";
+        Finish(job, JobStatus.Failed, now, ttl);
+        return true;
+    }
+
+    /// <summary>Cancels a job that has not started.</summary>
+    public static bool Cancel(JobEntity job, DateTimeOffset now, TimeSpan ttl)
+    {
+        if (job.JobStatus != JobStatus.Queued)
+        {
+            return false;
+        }
+
+        Finish(job, JobStatus.Canceled, now, ttl);
+        return true;
+    }
+
+    /// <summary>Starts the next run of a failed or canceled job; its message must name <see cref="JobEntity.Run"/>.</summary>
+    public static bool Retry(JobEntity job, DateTimeOffset now, TimeSpan ttl)
+    {
+        if (job.JobStatus is not (JobStatus.Failed or JobStatus.Canceled))
+        {
+            return false;
+        }
+
+        job.Run++;
+        job.JobStatus = JobStatus.Queued;
+        job.ClaimToken = null;
+        job.Error = null;
+        job.Words = job.Bytes = null;
+        job.ContentType = null;
+        job.HttpStatus = null;
+        job.StartedAt = job.FinishedAt = null;
+        job.EnqueuedAt = now;
+        job.ExpiresAt = now + ttl;
+        return true;
+    }
+
+    /// <summary>Fails a retried job whose message could not be sent, so it does not wait for ever.</summary>
+    public static bool Unsent(JobEntity job, int run, string error, DateTimeOffset now, TimeSpan ttl)
+    {
+        if (job.Run != run || job.JobStatus != JobStatus.Queued)
+        {
+            return false;
+        }
+
+        job.Error = error;
+        Finish(job, JobStatus.Failed, now, ttl);
+        return true;
+    }
+
+    private static bool HoldsClaim(JobEntity job, string token) => job.JobStatus == JobStatus.Running && job.ClaimToken == token;
+
+    private static void Finish(JobEntity job, JobStatus status, DateTimeOffset now, TimeSpan ttl)
+    {
+        job.JobStatus = status;
+        job.ClaimToken = null;
+        job.FinishedAt = now;
+        job.ExpiresAt = now + ttl;
+    }
+}
+
+/// <summary>What claiming a job for a delivery found.</summary>
+public enum ClaimOutcome
+{
+    /// <summary>The delivery holds the job: fetch and count it.</summary>
+    Claimed,
+
+    /// <summary>The message names an earlier run (the job was retried since): drop it.</summary>
+    Stale,
+
+    /// <summary>The job is final or expired: drop the message.</summary>
+    Finished,
+
+    /// <summary>Another delivery of this run holds a live claim: deliver again later.</summary>
+    Busy,
+}
