@@ -19,7 +19,11 @@ public sealed partial class JobRunner(
     /// <param name="messageText">The message.</param>
     /// <param name="messageId">The queue's id for the message, the same for each of its deliveries.</param>
     /// <param name="cancellationToken">Canceled when the host stops the function.</param>
-    /// <exception cref="JobRetryException">A transient failure, or another message's delivery holds the job: deliver the message again.</exception>
+    /// <remarks>
+    /// A message of an earlier run, for a finished job, or meeting another message's live claim is dropped:
+    /// the claim's own message carries the job on (if its worker dies, it comes back and claims again).
+    /// </remarks>
+    /// <exception cref="JobRetryException">A transient failure: deliver the message again.</exception>
     public async Task RunAsync(string messageText, string messageId, CancellationToken cancellationToken)
     {
         if (JobMessage.Parse(messageText) is not { } message)
@@ -36,11 +40,6 @@ public sealed partial class JobRunner(
             j => (outcome = JobStateMachine.Claim(j, message.Run, token, time.GetUtcNow(), options.CurrentValue.ClaimTimeout)) == ClaimOutcome.Claimed,
             null,
             cancellationToken).ConfigureAwait(false);
-        if (outcome == ClaimOutcome.Busy)
-        {
-            throw new JobRetryException(message.JobId, "another delivery of the same run holds it");
-        }
-
         if (job is null || !claimed)
         {
             LogSkipped(message.JobId, message.Run, job is null ? "gone" : outcome.ToString().ToLowerInvariant());
@@ -132,6 +131,6 @@ public sealed partial class JobRunner(
     private partial void LogUnexpected(Exception exception, string jobId);
 }
 
-/// <summary>A job's message must be delivered again: a transient failure, or another delivery holds the job.</summary>
+/// <summary>A job failed transiently: its message must be delivered again.</summary>
 public sealed class JobRetryException(string jobId, string reason, Exception? inner = null)
     : Exception($"Job {jobId} will be delivered again: {reason}", inner);

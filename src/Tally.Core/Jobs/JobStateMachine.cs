@@ -98,6 +98,10 @@ public static class JobStateMachine
     }
 
     /// <summary>Fails the job whose run-<paramref name="run"/> message ran out of deliveries, with its last error.</summary>
+    /// <remarks>
+    /// Running or queued alike: the message that ran out was the one carrying the job (a message meeting
+    /// another's live claim is dropped, never retried, so it cannot run out).
+    /// </remarks>
     public static bool GiveUp(JobEntity job, int run, DateTimeOffset now, TimeSpan ttl)
     {
         if (job.Run != run || job.JobStatus.IsFinal())
@@ -179,6 +183,6 @@ public enum ClaimOutcome
     /// <summary>The job is final or expired: drop the message.</summary>
     Finished,
 
-    /// <summary>Another delivery of this run holds a live claim: deliver again later.</summary>
+    /// <summary>Another message of this run holds a live claim, and will carry the job on: drop this one.</summary>
     Busy,
 }

@@ -47,6 +47,8 @@ public sealed class TallyApp : IAsyncDisposable
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(Clock);
         services.AddTallyCore(configuration);
+        services.Configure<TableClientOptions>("Default", options => options.AddPolicy(Faults, Azure.Core.HttpPipelinePosition.PerCall));
+        services.Configure<QueueClientOptions>("Default", options => options.AddPolicy(Faults, Azure.Core.HttpPipelinePosition.PerCall));
         services.AddMvcCore();
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<JobsApi>();
@@ -55,10 +57,15 @@ public sealed class TallyApp : IAsyncDisposable
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         Queues = _services.GetRequiredService<QueueServiceClient>();
-        Host = new QueueHost(Queues, Worker);
+
+        // The host's own queue calls are not the app's: its listener gets a client of its own, without faults.
+        Host = new QueueHost(new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }), Worker);
     }
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Fails or cancels the k-th call the app makes to storage, and counts them.</summary>
+    public StorageFaults Faults { get; } = new();
 
     public JobsApi Api => _services.GetRequiredService<JobsApi>();
 
@@ -130,6 +137,20 @@ public sealed class TallyApp : IAsyncDisposable
         }
 
         return count;
+    }
+
+    /// <summary>How many job records the API can see (dispatched ones), and how many there are in all.</summary>
+    public async Task<(int Visible, int All)> RecordCountsAsync()
+    {
+        await Table.CreateIfNotExistsAsync();
+        var (visible, all) = (0, 0);
+        await foreach (var job in Table.QueryAsync<TableEntity>(select: ["PartitionKey", "Dispatched"]))
+        {
+            all++;
+            visible += job.GetBoolean("Dispatched") == true ? 1 : 0;
+        }
+
+        return (visible, all);
     }
 
     public TimeSpan ResultTtl => _services.GetRequiredService<IOptions<JobsOptions>>().Value.ResultTtl;

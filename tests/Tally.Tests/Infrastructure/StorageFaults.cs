@@ -1,0 +1,76 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Tally.Tests.Infrastructure;
+
+/// <summary>
+/// Sits in the app's table and queue client pipelines (once per call, outside the SDK's retries) and
+/// makes the k-th storage call fail as an outage does, or cancels the caller during it, as a client
+/// that disconnects does. It also counts every call, so a test can read how many an operation makes.
+/// </summary>
+public sealed class StorageFaults : HttpPipelinePolicy
+{
+    private int _calls;
+    private int _failAt;
+    private CancellationTokenSource? _cancel;
+
+    /// <summary>Storage calls made since the last <see cref="Reset"/>.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>The requests made since the last <see cref="Reset"/>: method and path.</summary>
+    public List<string> Log { get; } = [];
+
+    /// <summary>Counts from zero again, and injects nothing.</summary>
+    public void Reset()
+    {
+        lock (Log)
+        {
+            Log.Clear();
+        }
+
+        _failAt = 0;
+        _cancel = null;
+        Volatile.Write(ref _calls, 0);
+    }
+
+    /// <summary>Makes the <paramref name="k"/>-th call from now fail with 503 Server Busy.</summary>
+    public void FailAt(int k)
+    {
+        Reset();
+        _failAt = k;
+    }
+
+    /// <summary>Cancels <paramref name="caller"/> during the <paramref name="k"/>-th call from now.</summary>
+    public void CancelAt(int k, CancellationTokenSource caller)
+    {
+        Reset();
+        _failAt = k;
+        _cancel = caller;
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        var call = Interlocked.Increment(ref _calls);
+        lock (Log)
+        {
+            Log.Add($"{message.Request.Method} {message.Request.Uri.Path}");
+        }
+
+        if (call == _failAt)
+        {
+            if (_cancel is { } caller)
+            {
+                await caller.CancelAsync();
+                message.CancellationToken.ThrowIfCancellationRequested();
+            }
+
+            throw new RequestFailedException(503, "Injected storage failure.", "ServerBusy", null);
+        }
+
+        await ProcessNextAsync(message, pipeline);
+    }
+}

@@ -1,0 +1,202 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Tally.Jobs;
+using Tally.Tests.Infrastructure;
+
+namespace Tally.Tests.Jobs;
+
+/// <summary>
+/// Races and crashes: stale and duplicate messages, cancel and retry against running workers, dead
+/// workers, and the host's concurrency. A job runs once per run, and a result is recorded once.
+/// </summary>
+[Collection(StorageCollection.Name)]
+public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetime
+{
+    private readonly TallyApp _app = new(azurite);
+    private readonly QueueClient _queue = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
+        .GetQueueClient(JobStorage.QueueName);
+
+    public Task InitializeAsync() => _app.ClearQueuesAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task CancelThenRetry_RunsTheJobOnce_AndTheCanceledRunsMessageDoesNothing()
+    {
+        // Was: both messages fetched, status succeeded with attempts 2 and the words counted twice.
+        var url = origin.Page("three little words");
+        var id = await EnqueueAsync(url);
+
+        await _app.ExecuteAsync(_app.Api.CancelJob(TallyApp.Request("DELETE"), id, default));
+        var retried = await _app.ExecuteAsync(_app.Api.RetryJob(TallyApp.Request("POST"), id, default));
+        var deliveries = await _app.Host.DrainAsync();
+        var job = await _app.GetJobAsync(id);
+
+        Assert.Equal(202, retried.Status);
+        Assert.Equal(2, deliveries); // the run-1 message and the run-2 message
+        Assert.Equal("succeeded", job.Text("status"));
+        Assert.Equal(1, job.Body.GetProperty("attempts").GetInt32());
+        Assert.Equal(1, origin.Hits(url));
+    }
+
+    [Fact]
+    public async Task DuplicateMessages_DeliveredConcurrently_FetchThePageOnce()
+    {
+        var url = origin.Page("two words");
+        var id = await EnqueueAsync(url);
+        for (var i = 0; i < 7; i++)
+        {
+            await _queue.SendMessageAsync(new JobMessage(id, 1).ToJson()); // the same run, as a repeated send would make it
+        }
+
+        await _app.Host.DrainAsync();
+        var job = await _app.GetJobAsync(id);
+
+        Assert.Equal("succeeded", job.Text("status"));
+        Assert.Equal(2, job.Body.GetProperty("words").GetInt64());
+        Assert.Equal(1, origin.Hits(url));
+        Assert.Empty(_app.Host.Failures);
+    }
+
+    [Fact]
+    public async Task OneMessage_DeliveredTwiceAtOnce_RecordsOneResult()
+    {
+        var url = origin.Page("two words");
+        var id = await EnqueueAsync(url);
+        var message = (await _queue.ReceiveMessageAsync(TimeSpan.FromMinutes(10))).Value;
+
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => _app.Worker.RunJob(message.MessageText, new QueueFunctionContext(message), default))));
+        var job = await _app.GetJobAsync(id);
+
+        Assert.Equal("succeeded", job.Text("status"));
+        Assert.Equal(2, job.Body.GetProperty("words").GetInt64());
+        Assert.InRange(origin.Hits(url), 1, 2); // both deliveries may fetch; only one result is kept
+    }
+
+    [Fact]
+    public async Task Cancel_RacingTheWorkersClaim_EitherCancelsOrRuns_NeverBoth()
+    {
+        var urls = Enumerable.Range(0, 24).Select(i => origin.Page($"page {i}")).ToArray();
+        var ids = new List<string>();
+        foreach (var url in urls)
+        {
+            ids.Add(await EnqueueAsync(url));
+        }
+
+        var drained = _app.Host.DrainAsync();
+        var cancels = await Task.WhenAll(ids.Select(id => _app.ExecuteAsync(_app.Api.CancelJob(TallyApp.Request("DELETE"), id, default))));
+        await drained;
+        await _app.Host.DrainAsync();
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var job = await _app.GetJobAsync(ids[i]);
+            var (status, hits) = (job.Text("status"), origin.Hits(urls[i]));
+            Assert.True(
+                (cancels[i].Status == 200 && status == "canceled" && hits == 0) || (cancels[i].Status == 409 && status == "succeeded" && hits == 1),
+                $"cancel answered {cancels[i].Status}, the job is {status}, its page was fetched {hits} times");
+        }
+    }
+
+    [Fact]
+    public async Task Retry_RacingAStaleMessageOfTheFailedRun_RunsTheNewRunOnce()
+    {
+        var url = origin.Flaky(failures: 1, status: 404, body: "found it");
+        var id = await EnqueueAsync(url);
+        await _app.Host.DrainAsync();
+        Assert.Equal("failed", (await _app.GetJobAsync(id)).Text("status"));
+
+        var stale = _queue.SendMessageAsync(new JobMessage(id, 1).ToJson());
+        var retry = _app.ExecuteAsync(_app.Api.RetryJob(TallyApp.Request("POST"), id, default));
+        await Task.WhenAll(stale, retry);
+        await _app.Host.DrainAsync();
+        var job = await _app.GetJobAsync(id);
+
+        Assert.Equal("succeeded", job.Text("status"));
+        Assert.Equal(2, origin.Hits(url)); // the failed run, and the retried one
+    }
+
+    [Fact]
+    public async Task DeadWorker_ItsMessageComesBack_AndTakesTheJobOver()
+    {
+        var url = origin.Page("taken over");
+        var id = await EnqueueAsync(url);
+
+        // A worker receives the message, claims the job, and dies: it neither finishes nor deletes the message.
+        var message = (await _queue.ReceiveMessageAsync(TimeSpan.FromSeconds(1))).Value;
+        await _app.Store.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, message.MessageId, _app.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
+        Assert.Equal("running", (await _app.GetJobAsync(id)).Text("status"));
+
+        await Eventually.GetAsync(() => _app.MessageCountAsync(), count => count == 1, what: "the message to come back");
+        await _app.Host.DrainAsync();
+        var job = await _app.GetJobAsync(id);
+
+        Assert.Equal("succeeded", job.Text("status"));
+        Assert.Equal(2, job.Body.GetProperty("attempts").GetInt32());
+        Assert.Equal(1, origin.Hits(url));
+    }
+
+    [Fact]
+    public async Task ClaimThatOutlivedItsWorker_IsTakenOver_OnlyAfterTheClaimTimeout()
+    {
+        var url = origin.Page("eventually counted");
+        var id = await EnqueueAsync(url);
+        var original = (await _queue.ReceiveMessageAsync(TimeSpan.FromMinutes(10))).Value;
+        await _app.Store.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, original.MessageId, _app.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
+        await _queue.DeleteMessageAsync(original.MessageId, original.PopReceipt); // its message is gone too
+
+        await _queue.SendMessageAsync(new JobMessage(id, 1).ToJson());
+        await _app.Host.DrainAsync();
+        var whileClaimed = await _app.GetJobAsync(id);
+        _app.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1)); // Tally:Jobs:ClaimTimeout
+        await _queue.SendMessageAsync(new JobMessage(id, 1).ToJson());
+        await _app.Host.DrainAsync();
+        var job = await _app.GetJobAsync(id);
+
+        Assert.Equal("running", whileClaimed.Text("status")); // a live claim is respected
+        Assert.Equal("succeeded", job.Text("status"));
+        Assert.Equal(1, origin.Hits(url));
+    }
+
+    [Fact]
+    public async Task HostStandIn_FetchesAtTheThreshold_AndRunsAtMostBatchSizePlusThreshold()
+    {
+        // The host fetches a batch (16), and another whenever the running ones drop to newBatchThreshold (8).
+        var settings = _app.Host.Settings;
+        var inFlight = 0;
+        var peak = 0;
+        using var gate = new SemaphoreSlim(0);
+        var urls = Enumerable.Range(0, settings.MaxConcurrency * 2).Select(i => origin.Serve(async context =>
+        {
+            InterlockedMax(ref peak, Interlocked.Increment(ref inFlight));
+            await gate.WaitAsync(TimeSpan.FromSeconds(30)); // a deadline, not a sleep: the test releases the gate
+            Interlocked.Decrement(ref inFlight);
+            await Origin.Write(context, "word", "text/plain");
+        })).ToArray();
+        await _app.PostJobsAsync($$"""{"urls": [{{string.Join(", ", urls.Select(u => $"\"{u}\""))}}]}""");
+
+        var drained = _app.Host.DrainAsync();
+        await Eventually.GetAsync(() => Task.FromResult(Volatile.Read(ref inFlight)), n => n == settings.BatchSize, what: "the first batch");
+        gate.Release(settings.BatchSize - settings.NewBatchThreshold);
+        await Eventually.GetAsync(() => Task.FromResult(Volatile.Read(ref inFlight)), n => n == settings.MaxConcurrency, what: "the second batch");
+        gate.Release(urls.Length);
+        await drained;
+
+        Assert.Equal((16, 8, 24), (settings.BatchSize, settings.NewBatchThreshold, settings.MaxConcurrency)); // host.json
+        Assert.Equal(settings.MaxConcurrency, peak);
+        Assert.Equal(settings.MaxConcurrency, _app.Host.PeakConcurrency);
+    }
+
+    private async Task<string> EnqueueAsync(Uri url) => (await _app.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = target; value > seen; seen = target)
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+}
