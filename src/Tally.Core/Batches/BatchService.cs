@@ -8,6 +8,9 @@ namespace Tally.Batches;
 /// <summary>What the batches API does, on the Durable client the function binds.</summary>
 public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<JobsOptions> jobs, TimeProvider time)
 {
+    /// <summary>How long a Durable client call may take before the request answers 503.</summary>
+    internal static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(8);
+
     /// <summary>The orchestrator's function name.</summary>
     public const string OrchestratorName = "RunBatch";
 
@@ -24,8 +27,8 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
             maxParallelism ?? settings.DefaultParallelism,
             new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds));
         var id = $"b{JobIds.NewKey(time.GetUtcNow())}";
-        return await client.ScheduleNewOrchestrationInstanceAsync(
-            OrchestratorName, request, new StartOrchestrationOptions { InstanceId = id }, cancellationToken).ConfigureAwait(false);
+        return await WithinDeadlineAsync(ct => client.ScheduleNewOrchestrationInstanceAsync(
+            OrchestratorName, request, new StartOrchestrationOptions { InstanceId = id }, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A batch's state, or null when there is no such batch.</summary>
@@ -36,7 +39,7 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
             return null;
         }
 
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        var instance = await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false);
         if (instance is null)
         {
             return null;
@@ -54,7 +57,7 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
     public async Task<BatchChange> TerminateAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
         // Status only: the inputs and outputs (up to 10,000 URLs and their pages) are not needed to decide.
-        var instance = IsBatchId(id) ? await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) : null;
+        var instance = IsBatchId(id) ? await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: false, ct), cancellationToken).ConfigureAwait(false) : null;
         if (instance is null)
         {
             return BatchChange.NotFound;
@@ -65,7 +68,13 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
             return BatchChange.Conflict;
         }
 
-        await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = "Terminated by DELETE /api/batches", Recursive = true }, cancellationToken).ConfigureAwait(false);
+        await WithinDeadlineAsync(
+            async ct =>
+            {
+                await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = "Terminated by DELETE /api/batches", Recursive = true }, ct).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
         return BatchChange.Changed;
     }
 
@@ -80,6 +89,24 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
             Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated]);
         var result = await client.PurgeAllInstancesAsync(filter, cancellationToken).ConfigureAwait(false);
         return result.PurgedInstanceCount;
+    }
+
+    /// <summary>
+    /// Runs a Durable client call with a deadline: the client's gRPC calls to the host have none, and a task
+    /// hub whose storage hangs would hold the request for ever. Past the deadline it is a <see cref="TimeoutException"/>.
+    /// </summary>
+    private static async Task<T> WithinDeadlineAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ClientDeadline);
+        try
+        {
+            return await call(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The Durable task hub did not answer within {ClientDeadline.TotalSeconds:0} seconds.", ex);
+        }
     }
 
     private static bool IsBatchId(string? id) => id is { Length: JobIds.KeyLength + 1 } && id[0] == 'b' && JobIds.IsValidKey(id[1..]);

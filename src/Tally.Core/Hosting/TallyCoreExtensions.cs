@@ -66,6 +66,7 @@ public static class TallyCoreExtensions
             {
                 // The queue trigger decodes base64 by default (host.json messageEncoding), so the sender must encode it.
                 options.MessageEncoding = QueueMessageEncoding.Base64;
+                StorageClientBudget.Apply(options);
                 var connection = Connection(provider);
                 return connection.ConnectionString is { } connectionString
                     ? new QueueServiceClient(connectionString, options)
@@ -73,6 +74,7 @@ public static class TallyCoreExtensions
             });
             clients.AddClient<TableServiceClient, TableClientOptions>((options, _, provider) =>
             {
+                StorageClientBudget.Apply(options);
                 var connection = Connection(provider);
                 return connection.ConnectionString is { } connectionString
                     ? new TableServiceClient(connectionString, options)

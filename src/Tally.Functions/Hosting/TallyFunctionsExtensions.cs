@@ -3,9 +3,11 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
+using Tally.Functions.Http;
 using Tally.Hosting;
 using Tally.Telemetry;
 
@@ -18,6 +20,7 @@ public static class TallyFunctionsExtensions
     public static FunctionsApplicationBuilder AddTally(this FunctionsApplicationBuilder builder)
     {
         builder.ConfigureFunctionsWebApplication();
+        builder.UseMiddleware<StorageTroubleMiddleware>();
         builder.Services.AddTallyCore(builder.Configuration);
         builder.Services.AddSingleton<StorageHealth>();
         builder.AddTallyTelemetry();

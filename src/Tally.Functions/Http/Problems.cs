@@ -1,4 +1,3 @@
-using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -20,19 +19,6 @@ internal static class Problems
     public static ObjectResult TooLarge(string detail) => Create(StatusCodes.Status413PayloadTooLarge, detail);
 
     public static ObjectResult Unavailable(string detail) => Create(StatusCodes.Status503ServiceUnavailable, detail);
-
-    /// <summary>Runs <paramref name="action"/>, answering 503 when storage fails rather than an opaque 500.</summary>
-    public static async Task<IActionResult> UnlessStorageFailsAsync(Func<Task<IActionResult>> action)
-    {
-        try
-        {
-            return await action().ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex)
-        {
-            return Unavailable($"Storage failed ({ex.Status} {ex.ErrorCode}); nothing was changed. Try again shortly.");
-        }
-    }
 
     private static ObjectResult Create(int status, string detail, IReadOnlyList<string>? errors = null)
     {

@@ -13,82 +13,77 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
 {
     /// <summary><c>POST /api/jobs</c>: enqueue one URL or many.</summary>
     [Function(nameof(EnqueueJobs))]
-    public Task<IActionResult> EnqueueJobs(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken) =>
-        Problems.UnlessStorageFailsAsync(async () =>
+    public async Task<IActionResult> EnqueueJobs(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (list, problem) = await UrlListRequest.Jobs(options.CurrentValue.MaxUrlsPerRequest).ReadAsync(request, fetch.CurrentValue, cancellationToken);
+        if (problem is not null)
         {
-            var (list, problem) = await UrlListRequest.Jobs(options.CurrentValue.MaxUrlsPerRequest).ReadAsync(request, fetch.CurrentValue, cancellationToken);
-            if (problem is not null)
-            {
-                return problem;
-            }
+            return problem;
+        }
 
-            var enqueued = await jobs.EnqueueAsync(list!.Urls, cancellationToken);
-            return enqueued.Count == 1
-                ? new AcceptedResult(enqueued[0].StatusUrl, enqueued[0])
-                : new ObjectResult(new JobList(enqueued)) { StatusCode = StatusCodes.Status202Accepted };
-        });
+        var enqueued = await jobs.EnqueueAsync(list!.Urls, cancellationToken);
+        return enqueued.Count == 1
+            ? new AcceptedResult(enqueued[0].StatusUrl, enqueued[0])
+            : new ObjectResult(new JobList(enqueued)) { StatusCode = StatusCodes.Status202Accepted };
+    }
 
     /// <summary><c>GET /api/jobs/{id}</c>: a job's state and result.</summary>
     [Function(nameof(GetJob))]
-    public Task<IActionResult> GetJob(
+    public async Task<IActionResult> GetJob(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        Problems.UnlessStorageFailsAsync(async () =>
-            await jobs.GetAsync(id, cancellationToken) is { } job ? new OkObjectResult(job) : UnknownJob(id));
+        await jobs.GetAsync(id, cancellationToken) is { } job ? new OkObjectResult(job) : UnknownJob(id);
 
     /// <summary><c>GET /api/jobs?status=failed&amp;limit=50</c>: recent jobs in a status, newest first.</summary>
     [Function(nameof(ListJobs))]
-    public Task<IActionResult> ListJobs(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken) =>
-        Problems.UnlessStorageFailsAsync(async () =>
+    public async Task<IActionResult> ListJobs(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var max = options.CurrentValue.MaxListSize;
+        string? statusText = request.Query["status"];
+        if (!JobStatusNames.TryParse(statusText, out var status))
         {
-            var max = options.CurrentValue.MaxListSize;
-            string? statusText = request.Query["status"];
-            if (!JobStatusNames.TryParse(statusText, out var status))
-            {
-                var names = string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToName()));
-                return Problems.BadRequest($"Give ?status= one of {names}; '{statusText}' is not one of them.");
-            }
+            var names = string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToName()));
+            return Problems.BadRequest($"Give ?status= one of {names}; '{statusText}' is not one of them.");
+        }
 
-            string? limitText = request.Query["limit"];
-            var limit = max;
-            if (limitText is not null && (!int.TryParse(limitText, out limit) || limit < 1 || limit > max))
-            {
-                return Problems.BadRequest($"?limit= must be a whole number from 1 to {max}; '{limitText}' is not.");
-            }
+        string? limitText = request.Query["limit"];
+        var limit = max;
+        if (limitText is not null && (!int.TryParse(limitText, out limit) || limit < 1 || limit > max))
+        {
+            return Problems.BadRequest($"?limit= must be a whole number from 1 to {max}; '{limitText}' is not.");
+        }
 
-            return new OkObjectResult(new JobList(await jobs.ListAsync(status, limit, cancellationToken)));
-        });
+        return new OkObjectResult(new JobList(await jobs.ListAsync(status, limit, cancellationToken)));
+    }
 
     /// <summary><c>POST /api/jobs/{id}/retry</c>: enqueue a failed or canceled job again.</summary>
     [Function(nameof(RetryJob))]
-    public Task<IActionResult> RetryJob(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs/{id}/retry")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        Problems.UnlessStorageFailsAsync(async () =>
+    public async Task<IActionResult> RetryJob(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs/{id}/retry")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var change = await jobs.RetryAsync(id, cancellationToken);
+        return change.Outcome switch
         {
-            var change = await jobs.RetryAsync(id, cancellationToken);
-            return change.Outcome switch
-            {
-                JobChangeOutcome.Changed => new AcceptedResult(change.Job!.StatusUrl, change.Job),
-                JobChangeOutcome.Conflict => Problems.Conflict($"Job '{id}' is {change.Job!.Status}; only failed or canceled jobs can be retried."),
-                _ => UnknownJob(id),
-            };
-        });
+            JobChangeOutcome.Changed => new AcceptedResult(change.Job!.StatusUrl, change.Job),
+            JobChangeOutcome.Conflict => Problems.Conflict($"Job '{id}' is {change.Job!.Status}; only failed or canceled jobs can be retried."),
+            _ => UnknownJob(id),
+        };
+    }
 
     /// <summary><c>DELETE /api/jobs/{id}</c>: cancel a job that has not started.</summary>
     [Function(nameof(CancelJob))]
-    public Task<IActionResult> CancelJob(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
-        Problems.UnlessStorageFailsAsync(async () =>
+    public async Task<IActionResult> CancelJob(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var change = await jobs.CancelAsync(id, cancellationToken);
+        return change.Outcome switch
         {
-            var change = await jobs.CancelAsync(id, cancellationToken);
-            return change.Outcome switch
-            {
-                JobChangeOutcome.Changed => new OkObjectResult(change.Job),
-                JobChangeOutcome.Conflict => Problems.Conflict($"Job '{id}' is {change.Job!.Status}; only a queued job can be canceled."),
-                _ => UnknownJob(id),
-            };
-        });
+            JobChangeOutcome.Changed => new OkObjectResult(change.Job),
+            JobChangeOutcome.Conflict => Problems.Conflict($"Job '{id}' is {change.Job!.Status}; only a queued job can be canceled."),
+            _ => UnknownJob(id),
+        };
+    }
 
     private ObjectResult UnknownJob(string id) =>
         Problems.NotFound($"There is no job '{id}'. Results are kept for {options.CurrentValue.ResultTtl} after a job finishes, so it may have expired.");

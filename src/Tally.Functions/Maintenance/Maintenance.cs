@@ -29,6 +29,6 @@ public sealed class Maintenance(JobPurger purger, BatchService batches, StorageH
     public async Task<IActionResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken) =>
         await health.CheckAsync(cancellationToken) is { } failure
-            ? Problems.Unavailable(failure)
+            ? StorageTrouble.Problem(failure)
             : new OkObjectResult(new { status = "healthy" });
 }

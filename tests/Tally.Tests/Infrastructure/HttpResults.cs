@@ -3,10 +3,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using Tally.Functions.Http;
 
 namespace Tally.Tests.Infrastructure;
 
-/// <summary>Executes an HTTP function's <see cref="IActionResult"/> through ASP.NET Core MVC, as the worker's HTTP integration does.</summary>
+/// <summary>
+/// Executes an HTTP function's <see cref="IActionResult"/> through ASP.NET Core MVC, as the worker's HTTP
+/// integration does; storage trouble the function throws becomes its answer as the app's
+/// <c>StorageTroubleMiddleware</c> makes it, through the same <see cref="StorageTrouble"/>.
+/// </summary>
 internal static class HttpResults
 {
     /// <param name="services">Services with MVC's result executors (<c>AddMvcCore</c>).</param>
@@ -16,10 +21,20 @@ internal static class HttpResults
         var context = new DefaultHttpContext { RequestServices = services };
         var body = new MemoryStream();
         context.Response.Body = body;
-        await (await result).ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
+        IActionResult answer;
+        try
+        {
+            answer = await result;
+        }
+        catch (Exception ex) when (StorageTrouble.Is(ex))
+        {
+            answer = StorageTrouble.Problem();
+        }
+
+        await answer.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
         body.Position = 0;
         var json = body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
         var mediaType = context.Response.ContentType is { } type ? System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type).MediaType : null;
-        return new ApiResponse(context.Response.StatusCode, mediaType, context.Response.Headers.Location.ToString(), json);
+        return new ApiResponse(context.Response.StatusCode, mediaType, context.Response.Headers.Location.ToString(), json, context.Response.Headers.RetryAfter.ToString());
     }
 }

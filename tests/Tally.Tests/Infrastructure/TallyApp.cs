@@ -29,10 +29,15 @@ public sealed class TallyApp : IAsyncDisposable
     private readonly ServiceProvider _services;
 
     public TallyApp(Azurite azurite, IDictionary<string, string?>? settings = null)
+        : this(azurite.ConnectionString, settings)
+    {
+    }
+
+    public TallyApp(string storageConnectionString, IDictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["AzureWebJobsStorage"] = storageConnectionString,
             ["Tally:Fetch:AllowPrivateNetworks"] = "true",
             ["Tally:Fetch:Timeout"] = "00:00:10",
         };
@@ -54,12 +59,13 @@ public sealed class TallyApp : IAsyncDisposable
         services.AddSingleton<JobsApi>();
         services.AddSingleton<JobsWorker>();
         services.AddSingleton<Maintenance>();
+        services.AddSingleton<Tally.Functions.Batches.BatchesApi>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         Queues = _services.GetRequiredService<QueueServiceClient>();
 
         // The host's own queue calls are not the app's: its listener gets a client of its own, without faults.
-        Host = new QueueHost(new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }), Worker);
+        Host = new QueueHost(new QueueServiceClient(storageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }), Worker);
     }
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
@@ -159,7 +165,7 @@ public sealed class TallyApp : IAsyncDisposable
 }
 
 /// <summary>An HTTP function's answer; <c>ContentType</c> is the media type without parameters.</summary>
-public sealed record ApiResponse(int Status, string? ContentType, string Location, JsonElement Body)
+public sealed record ApiResponse(int Status, string? ContentType, string Location, JsonElement Body, string RetryAfter = "")
 {
     public string Text(string property) => Body.GetProperty(property).GetString()!;
 
