@@ -4,10 +4,15 @@ using Tally.Benchmarks;
 // dotnet run -c Release --project tests/Tally.Benchmarks -- counting   (BenchmarkDotNet: MB/s and allocations per corpus kind, then wc -w)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- wc         (wc -w alone on the same corpus)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- memory     (fetch-and-count of 64 MiB: idle and peak RSS)
+// dotnet run -c Release --project tests/Tally.Benchmarks -- pipeline   (jobs/s end to end: Azurite, a local origin, the host stand-in)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- batch      (URLs per second, 1,000-URL batch, in-process Durable host)
 if (args is ["memory", ..])
 {
     await FetchMemory.RunAsync();
+}
+else if (args is ["pipeline", ..])
+{
+    await PipelineThroughput.RunAsync();
 }
 else if (args is ["batch", ..])
 {

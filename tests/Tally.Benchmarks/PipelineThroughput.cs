@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text;
+using Tally.Tests.Infrastructure;
+
+namespace Tally.Benchmarks;
+
+/// <summary>
+/// Jobs end to end on the real parts this machine can run: Azurite, a local origin serving 16 KiB pages,
+/// the app's own services (as the tests build them), and the host stand-in with the limits of the app's
+/// host.json (batch size, threshold, concurrency). Two requests of 1,000 URLs each, as the jobs-at-scale
+/// issue measured, then the queue drained; three rounds, each on a fresh Azurite.
+/// </summary>
+internal static class PipelineThroughput
+{
+    private const int Requests = 2;
+    private const int UrlsPerRequest = 1000;
+    private const int Rounds = 3;
+
+    public static async Task RunAsync()
+    {
+        var page = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("lorem ipsum dolor sit amet consectetur ", 420)))[..(16 * 1024)];
+        await using var origin = await LocalOrigin.StartAsync(context =>
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            return context.Response.Body.WriteAsync(page).AsTask();
+        });
+
+        Console.WriteLine($"{Requests} x {UrlsPerRequest:N0} URLs of {page.Length / 1024} KiB from {origin.Address}; host.json: {HostQueueSettings.FromHostJson()}");
+        Console.WriteLine("round   enqueue 1   enqueue 2   drained in   jobs/s end to end   calls/job enqueue   calls/job run");
+        var results = new List<double>();
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var azurite = new Azurite();
+            await azurite.InitializeAsync();
+            try
+            {
+                await using var app = new TallyApp(azurite);
+                await app.ClearQueuesAsync();
+                await app.PostJobsAsync($$"""{"url": "{{new Uri(origin.Address, "/warm-up")}}"}""");
+                await app.Host.DrainAsync();
+
+                var urls = Enumerable.Range(0, Requests * UrlsPerRequest).Select(i => new Uri(origin.Address, $"/page/{i}")).ToArray();
+                app.Faults.Reset();
+                var clock = Stopwatch.StartNew();
+                var enqueueTimes = new List<TimeSpan>();
+                foreach (var chunk in urls.Chunk(UrlsPerRequest))
+                {
+                    var started = clock.Elapsed;
+                    var response = await app.PostJobsAsync($$"""{"urls": [{{string.Join(",", chunk.Select(u => $"\"{u}\""))}}]}""");
+                    enqueueTimes.Add(clock.Elapsed - started);
+                    if (response.Status != 202)
+                    {
+                        throw new InvalidOperationException($"Enqueue answered {response}");
+                    }
+                }
+
+                var enqueueCalls = app.Faults.Calls;
+                var drainStarted = clock.Elapsed;
+                await app.Host.DrainAsync();
+                var total = clock.Elapsed;
+                var runCalls = app.Faults.Calls - enqueueCalls;
+                var jobsPerSecond = urls.Length / total.TotalSeconds;
+                results.Add(jobsPerSecond);
+                Console.WriteLine($"{round,5} {enqueueTimes[0].TotalSeconds,9:0.00} s {enqueueTimes[1].TotalSeconds,9:0.00} s {(total - drainStarted).TotalSeconds,10:0.00} s {jobsPerSecond,19:N0} {(double)enqueueCalls / urls.Length,19:0.00} {(double)runCalls / urls.Length,15:0.00}");
+            }
+            finally
+            {
+                await azurite.DisposeAsync();
+            }
+        }
+
+        Console.WriteLine($"median: {results.Order().ElementAt(results.Count / 2):N0} jobs/s end to end (first request to last job finished)");
+    }
+}
