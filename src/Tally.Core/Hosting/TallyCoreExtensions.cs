@@ -23,6 +23,7 @@ public static class TallyCoreExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddTallyFetching();
         services.AddTallyStorage(configuration);
+        services.TryAddSingleton<JobIndex>();
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<JobQueue>();
         services.TryAddSingleton<JobService>();

@@ -68,16 +68,18 @@ public sealed partial class JobService(
     public async Task<Job?> GetAsync(string id, CancellationToken cancellationToken) =>
         (await FindLiveAsync(id, cancellationToken).ConfigureAwait(false))?.ToJob();
 
-    /// <summary>The most recent unexpired jobs in <paramref name="status"/>, newest first.</summary>
-    public async Task<IReadOnlyList<Job>> ListAsync(JobStatus status, int limit, CancellationToken cancellationToken)
+    /// <summary>The most recent unexpired jobs in <paramref name="status"/>, newest first, a page at a time.</summary>
+    /// <param name="status">The status.</param>
+    /// <param name="limit">The most jobs to return.</param>
+    /// <param name="continuation">Where the previous page ended; null for the first.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The page, and the token of the next one (null when this is the last).</returns>
+    public async Task<(IReadOnlyList<Job> Jobs, string? Continuation)> ListAsync(JobStatus status, int limit, IndexRow? continuation, CancellationToken cancellationToken)
     {
-        var jobs = new List<Job>();
-        await foreach (var job in store.ListAsync(status, time.GetUtcNow(), limit, cancellationToken).ConfigureAwait(false))
-        {
-            jobs.Add(job.ToJob());
-        }
-
-        return jobs;
+        // A job's row is in the hour its request was made; a retry can keep it alive a TTL after that.
+        var span = Ttl + Ttl + TimeSpan.FromHours(1);
+        var (jobs, next) = await store.ListAsync(status, time.GetUtcNow(), span, limit, continuation, cancellationToken).ConfigureAwait(false);
+        return ([.. jobs.Select(job => job.ToJob())], next?.ToToken());
     }
 
     /// <summary>Starts the next run of a failed or canceled job, under the same id.</summary>

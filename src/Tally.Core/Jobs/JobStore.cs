@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 
 namespace Tally.Jobs;
 
@@ -8,7 +8,7 @@ namespace Tally.Jobs;
 /// Job records in Table storage. Every change is a read-modify-write checked by ETag, so two
 /// deliveries of one message, or a worker racing a cancel, can never overwrite each other.
 /// </summary>
-public sealed class JobStore(TableServiceClient tables)
+public sealed partial class JobStore(TableServiceClient tables, JobIndex index, ILogger<JobStore> logger)
 {
     private const int MaxConflicts = 8;
 
@@ -19,8 +19,10 @@ public sealed class JobStore(TableServiceClient tables)
     public const int TransactionSize = 100;
 
     /// <summary>Inserts the records of one request (one partition), at most <see cref="TransactionSize"/> at once; each gets its ETag.</summary>
+    /// <remarks>Their index rows go first, so every record can be found by the listing and the purge.</remarks>
     public async Task AddAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
     {
+        await index.AddAsync(jobs, cancellationToken).ConfigureAwait(false);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var responses = await _table.SubmitTransactionAsync(jobs.Select(job => new TableTransactionAction(TableTransactionActionType.Add, job)), cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < jobs.Count; i++)
@@ -84,6 +86,7 @@ public sealed class JobStore(TableServiceClient tables)
         {
             var job = current ?? await FindAsync(id, cancellationToken).ConfigureAwait(false);
             current = null;
+            var before = job?.JobStatus;
             if (job is null || !change(job))
             {
                 return (job, false);
@@ -93,14 +96,94 @@ public sealed class JobStore(TableServiceClient tables)
             {
                 var response = await _table.UpdateEntityAsync(job, job.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 job.ETag = response.Headers.ETag ?? default;
-                return (job, true);
             }
             catch (RequestFailedException ex) when (ex.Status is 412 or 404 && conflicts < MaxConflicts)
             {
                 // Changed (412) or deleted (404) since it was read: read it again and decide anew.
+                continue;
             }
+
+            await MoveIndexAsync(job, before!.Value, cancellationToken).ConfigureAwait(false);
+            return (job, true);
         }
     }
+
+    /// <summary>
+    /// The jobs in <paramref name="status"/> that the API can see, newest first, from the index: each row is
+    /// checked against its record (the truth), and a stale one is skipped and repaired.
+    /// </summary>
+    /// <returns>Up to <paramref name="limit"/> jobs, and the row to go on after (null at the end).</returns>
+    public async Task<(IReadOnlyList<JobEntity> Jobs, IndexRow? Next)> ListAsync(
+        JobStatus status, DateTimeOffset now, TimeSpan span, int limit, IndexRow? after, CancellationToken cancellationToken)
+    {
+        var jobs = new List<JobEntity>();
+        await foreach (var row in index.ListAsync(status, now, span, after, cancellationToken).ConfigureAwait(false))
+        {
+            var job = await FindAsync(row.JobId, cancellationToken).ConfigureAwait(false);
+            if (job is null)
+            {
+                await index.RemoveAsync(row, cancellationToken).ConfigureAwait(false); // its record is gone
+                continue;
+            }
+
+            if (job.JobStatus != status)
+            {
+                await index.MoveAsync(job, status, cancellationToken).ConfigureAwait(false); // a crash came between the record and its row
+                continue;
+            }
+
+            if (job.Dispatched && job.ExpiresAt > now)
+            {
+                jobs.Add(job);
+                if (jobs.Count == limit)
+                {
+                    return (jobs, row);
+                }
+            }
+        }
+
+        return (jobs, null);
+    }
+
+    /// <summary>Deletes the records (and rows) of jobs that expired by <paramref name="now"/>, reading only requests older than <paramref name="ttl"/>.</summary>
+    /// <returns>How many records were deleted.</returns>
+    public async Task<int> PurgeAsync(DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        await foreach (var row in index.ListOlderThanAsync(now - ttl, cancellationToken).ConfigureAwait(false))
+        {
+            var job = await FindAsync(row.JobId, cancellationToken).ConfigureAwait(false);
+            if (job is not null && job.ExpiresAt > now)
+            {
+                continue; // finished late, or retried: it expires later
+            }
+
+            if (job is not null && await DeleteAsync(job.Id, job.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+            }
+
+            await index.RemoveAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Moves the job's index row after a saved transition; a failure is only logged, since the record is saved and the listing repairs the row.</summary>
+    private async Task MoveIndexAsync(JobEntity job, JobStatus before, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await index.MoveAsync(job, before, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException or AggregateException)
+        {
+            LogIndexBehind(ex, job.Id, job.Status);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} is {Status}, but its index row could not be moved; the next listing repairs it")]
+    private partial void LogIndexBehind(Exception ex, string jobId, string status);
 
     /// <summary>Deletes a job record if it is still as read; a record changed or already gone is left alone.</summary>
     /// <returns>Whether the record was deleted.</returns>
@@ -115,36 +198,6 @@ public sealed class JobStore(TableServiceClient tables)
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
         {
             return false;
-        }
-    }
-
-    /// <summary>The most recent unexpired jobs in <paramref name="status"/>, newest first.</summary>
-    public async IAsyncEnumerable<JobEntity> ListAsync(
-        JobStatus status, DateTimeOffset now, int limit, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var name = status.ToName();
-        var filter = TableClient.CreateQueryFilter<JobEntity>(job => job.Status == name && job.Dispatched && job.ExpiresAt > now);
-        var taken = 0;
-        await foreach (var job in _table.QueryAsync<JobEntity>(filter, Math.Min(limit, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            yield return job;
-            if (++taken == limit)
-            {
-                yield break;
-            }
-        }
-    }
-
-    /// <summary>The ids and ETags of jobs that expired at or before <paramref name="now"/>, undispatched leftovers of failed requests included.</summary>
-    public async IAsyncEnumerable<(string Id, ETag ETag)> ListExpiredAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter<JobEntity>(job => job.ExpiresAt <= now);
-        string[] keys = [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)];
-        await foreach (var job in _table.QueryAsync<TableEntity>(filter, select: keys, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            yield return (job.PartitionKey + job.RowKey, job.ETag);
         }
     }
 

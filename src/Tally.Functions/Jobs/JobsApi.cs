@@ -34,7 +34,7 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         await jobs.GetAsync(id, cancellationToken) is { } job ? new OkObjectResult(job) : UnknownJob(id);
 
-    /// <summary><c>GET /api/jobs?status=failed&amp;limit=50</c>: recent jobs in a status, newest first.</summary>
+    /// <summary><c>GET /api/jobs?status=failed&amp;limit=50&amp;continuation=…</c>: recent jobs in a status, newest first, a page at a time.</summary>
     [Function(nameof(ListJobs))]
     public async Task<IActionResult> ListJobs(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
@@ -54,7 +54,15 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
             return Problems.BadRequest($"?limit= must be a whole number from 1 to {max}; '{limitText}' is not.");
         }
 
-        return new OkObjectResult(new JobList(await jobs.ListAsync(status, limit, cancellationToken)));
+        string? token = request.Query["continuation"];
+        var continuation = IndexRow.FromToken(token);
+        if (token is not null && continuation is null)
+        {
+            return Problems.BadRequest($"?continuation= must be the 'continuation' of a previous page of this listing; '{token}' is not one.");
+        }
+
+        var (page, next) = await jobs.ListAsync(status, limit, continuation, cancellationToken);
+        return new OkObjectResult(new JobList(page, next));
     }
 
     /// <summary><c>POST /api/jobs/{id}/retry</c>: enqueue a failed or canceled job again.</summary>
@@ -90,4 +98,8 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
 }
 
 /// <summary>A list of jobs, as listing and many-URL enqueueing answer it.</summary>
-public sealed record JobList(IReadOnlyList<Job> Jobs);
+/// <param name="Jobs">The jobs.</param>
+/// <param name="Continuation">For a listing, the token of its next page (absent on the last one).</param>
+public sealed record JobList(
+    IReadOnlyList<Job> Jobs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Continuation = null);

@@ -18,7 +18,7 @@ public sealed class StorageFaults : HttpPipelinePolicy
     /// <summary>Storage calls made since the last <see cref="Reset"/>.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
-    /// <summary>The requests made since the last <see cref="Reset"/>: method and path.</summary>
+    /// <summary>The requests made since the last <see cref="Reset"/>: method, path and query, unescaped.</summary>
     public List<string> Log { get; } = [];
 
     /// <summary>Counts from zero again, and injects nothing.</summary>
@@ -57,7 +57,7 @@ public sealed class StorageFaults : HttpPipelinePolicy
         var call = Interlocked.Increment(ref _calls);
         lock (Log)
         {
-            Log.Add($"{message.Request.Method} {message.Request.Uri.Path}");
+            Log.Add(Uri.UnescapeDataString($"{message.Request.Method} {message.Request.Uri.Path}{message.Request.Uri.Query}"));
         }
 
         if (call == _failAt)

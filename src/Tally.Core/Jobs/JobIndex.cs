@@ -1,0 +1,150 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Tally.Jobs;
+
+/// <summary>
+/// The jobs by status, so a listing reads only the jobs it returns and the purge only the old ones:
+/// table <c>TallyJobIndex</c>, one row a job, in the partition of the hour its request was made
+/// (reversed, so newer hours sort first), keyed <c>{status}-{job id}</c> (ids sort newest first).
+/// </summary>
+/// <remarks>
+/// The job record is the truth. <see cref="JobStore"/> moves a job's row after each transition it
+/// saves, and writes a request's rows before its records, so every record has a row; a row left
+/// stale by a crash between the two is skipped by the listing, which moves it to where the record says.
+/// </remarks>
+public sealed class JobIndex(TableServiceClient tables)
+{
+    /// <summary>The index table.</summary>
+    public const string TableName = "TallyJobIndex";
+
+    private readonly TableClient _table = tables.GetTableClient(TableName);
+    private readonly Once _created = new();
+
+    /// <summary>Adds the <c>queued</c> rows of one request's jobs (one partition), 100 to a transaction.</summary>
+    public async Task AddAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await _table.SubmitTransactionAsync(
+            jobs.Select(job => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(job.Id, job.JobStatus))),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves a job's row from <paramref name="from"/> to its current status, in one transaction.</summary>
+    public async Task MoveAsync(JobEntity job, JobStatus from, CancellationToken cancellationToken)
+    {
+        if (from == job.JobStatus)
+        {
+            return;
+        }
+
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var moved = Entity(job.Id, job.JobStatus);
+        try
+        {
+            await _table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Delete, Entity(job.Id, from), ETag.All),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, moved),
+                ],
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 404)
+        {
+            await _table.UpsertEntityAsync(moved, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false); // the old row was already gone
+        }
+    }
+
+    /// <summary>Deletes one row (a stale one, or one whose job was purged).</summary>
+    public async Task RemoveAsync(IndexRow row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(row.Partition, row.Key, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
+
+    /// <summary>The rows of jobs in <paramref name="status"/>, newest first, from the hour of <paramref name="now"/> back over <paramref name="span"/>, after <paramref name="after"/>.</summary>
+    public async IAsyncEnumerable<IndexRow> ListAsync(
+        JobStatus status, DateTimeOffset now, TimeSpan span, IndexRow? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var prefix = $"{status.ToName()}-";
+        var first = after?.Partition ?? Partition(now);
+        var last = Partition(now - span);
+        for (var partition = first; string.CompareOrdinal(partition, last) <= 0; partition = Older(partition))
+        {
+            var from = partition == after?.Partition ? after.Key : prefix;
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {from} and RowKey lt {prefix[..^1] + "."}");
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 100, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                yield return new IndexRow(partition, row.RowKey);
+            }
+        }
+    }
+
+    /// <summary>Every row of a request made before <paramref name="cutoff"/>'s hour: the only jobs that can have expired.</summary>
+    public async IAsyncEnumerable<IndexRow> ListOlderThanAsync(DateTimeOffset cutoff, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {Partition(cutoff)}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return new IndexRow(row.PartitionKey, row.RowKey);
+        }
+    }
+
+    /// <summary>The partition of the hour <paramref name="time"/> falls in: reversed hours since 1970, so newer sorts first.</summary>
+    internal static string Partition(DateTimeOffset time) => (uint.MaxValue - (uint)(time.ToUnixTimeSeconds() / 3600)).ToString("x8");
+
+    /// <summary>The hour a job's request was made, read from its id (its first 12 digits are a reversed millisecond clock).</summary>
+    internal static DateTimeOffset RequestTime(string jobId) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(0xFFFF_FFFF_FFFF - Convert.ToInt64(jobId[..12], 16));
+
+    private static string Older(string partition) => (Convert.ToUInt32(partition, 16) + 1).ToString("x8");
+
+    private static TableEntity Entity(string jobId, JobStatus status) => new(Partition(RequestTime(jobId)), $"{status.ToName()}-{jobId}");
+
+    private Task EnsureTableAsync(CancellationToken cancellationToken) =>
+        _created.RunAsync(ct => _table.CreateIfNotExistsAsync(ct), cancellationToken);
+}
+
+/// <summary>A row of <see cref="JobIndex"/>: where it is, and (as an opaque token) where a listing goes on from.</summary>
+/// <param name="Partition">The hour's partition.</param>
+/// <param name="Key">The row key, <c>{status}-{job id}</c>.</param>
+public sealed record IndexRow(string Partition, string Key)
+{
+    /// <summary>The job the row stands for.</summary>
+    public string JobId => Key[(Key.IndexOf('-') + 1)..];
+
+    /// <summary>The row as a continuation token.</summary>
+    public string ToToken() => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Partition}/{Key}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Reads a continuation token; null when it is not one.</summary>
+    public static IndexRow? FromToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 200)
+        {
+            return null;
+        }
+
+        try
+        {
+            var padded = token.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (token.Length % 4)) % 4);
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('/');
+            return parts is [{ Length: 8 } partition, { } key] && key.IndexOf('-') is > 0 and var dash && JobIds.IsValid(key[(dash + 1)..])
+                && partition.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0
+                ? new IndexRow(partition, key)
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
