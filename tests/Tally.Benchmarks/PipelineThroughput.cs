@@ -18,7 +18,7 @@ internal static class PipelineThroughput
 
     public static async Task RunAsync()
     {
-        var page = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("lorem ipsum dolor sit amet consectetur ", 420)))[..(16 * 1024)];
+        var page = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("lorem ipsum dolor sit amet consectetur ", 440)))[..(16 * 1024)];
         await using var origin = await LocalOrigin.StartAsync(context =>
         {
             context.Response.ContentType = "text/plain; charset=utf-8";
