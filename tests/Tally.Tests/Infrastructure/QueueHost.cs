@@ -119,7 +119,8 @@ public sealed class QueueHost(QueueServiceClient queues, JobsWorker worker, Host
         }
     }
 
-    private static void InterlockedMax(ref int target, int value)
+    /// <summary>Raises <paramref name="target"/> to <paramref name="value"/> if it is lower, atomically.</summary>
+    internal static void InterlockedMax(ref int target, int value)
     {
         for (var seen = target; value > seen; seen = target)
         {

@@ -168,7 +168,7 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
         using var gate = new SemaphoreSlim(0);
         var urls = Enumerable.Range(0, settings.MaxConcurrency * 2).Select(i => origin.Serve(async context =>
         {
-            InterlockedMax(ref peak, Interlocked.Increment(ref inFlight));
+            QueueHost.InterlockedMax(ref peak, Interlocked.Increment(ref inFlight));
             await gate.WaitAsync(TimeSpan.FromSeconds(30)); // a deadline, not a sleep: the test releases the gate
             Interlocked.Decrement(ref inFlight);
             await Origin.Write(context, "word", "text/plain");
@@ -188,15 +188,4 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
     }
 
     private async Task<string> EnqueueAsync(Uri url) => (await _app.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        for (var seen = target; value > seen; seen = target)
-        {
-            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
-            {
-                return;
-            }
-        }
-    }
 }
