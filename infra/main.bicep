@@ -1,7 +1,8 @@
 targetScope = 'subscription'
 
-// Tally on Azure: a Flex Consumption function app reaching storage, monitoring and (optionally)
-// the Durable Task Scheduler with a user-assigned managed identity. No keys or connection secrets.
+// Tally on Azure: a Flex Consumption function app reaching storage and monitoring with a
+// user-assigned managed identity. No keys or connection secrets. Durable Functions runs on the
+// Azure Storage backend, in the same account.
 
 @minLength(1)
 @maxLength(64)
@@ -26,10 +27,6 @@ param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 @description('Memory of each instance, in MB.')
 param instanceMemoryMB int = 2048
-
-@allowed(['AzureStorage', 'DurableTaskScheduler'])
-@description('The Durable Functions backend: Azure Storage (the default), or the Durable Task Scheduler for larger workloads.')
-param durableBackend string = 'AzureStorage'
 
 @description('The Durable Functions task hub.')
 param taskHubName string = 'TallyHub'
@@ -76,22 +73,11 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
-module scheduler 'modules/scheduler.bicep' = if (durableBackend == 'DurableTaskScheduler') {
-  scope: resourceGroup
-  params: {
-    name: 'dts-tally-${token}'
-    taskHubName: taskHubName
-    location: location
-    tags: tags
-  }
-}
-
 module roles 'modules/roles.bicep' = {
   scope: resourceGroup
   params: {
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    schedulerName: durableBackend == 'DurableTaskScheduler' ? scheduler!.outputs.name : ''
     appPrincipalId: identity.outputs.principalId
     deployerPrincipalId: grantDeployerDataAccess ? principalId : ''
   }
@@ -113,7 +99,6 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     taskHubName: taskHubName
-    schedulerEndpoint: durableBackend == 'DurableTaskScheduler' ? scheduler!.outputs.endpoint : ''
     resultTtl: resultTtl
   }
 }

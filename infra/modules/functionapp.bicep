@@ -11,8 +11,6 @@ param applicationInsightsConnectionString string
 param maximumInstanceCount int
 param instanceMemoryMB int
 param taskHubName string
-@description('Empty for the Azure Storage backend; the scheduler endpoint for the Durable Task Scheduler.')
-param schedulerEndpoint string
 param resultTtl string
 
 // Built from the name rather than read from the account, so the settings are known when the deployment starts.
@@ -65,14 +63,7 @@ var tallySettings = {
   Tally__Batches__RetryInterval: '00:00:02'
 }
 
-// The Durable Task Scheduler replaces host.json's Azure Storage provider through host settings.
-var schedulerSettings = empty(schedulerEndpoint) ? {} : {
-  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${schedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
-  AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
-  AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
-}
-
-var settings = union(storageSettings, telemetrySettings, tallySettings, schedulerSettings)
+var settings = union(storageSettings, telemetrySettings, tallySettings)
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: name

@@ -1,4 +1,4 @@
-@description('The identity the app uses for storage, monitoring and the scheduler.')
+@description('The identity the app uses for storage and monitoring.')
 param name string
 param location string
 param tags object

@@ -1,8 +1,7 @@
-@description('Data-plane roles: the app identity (and, optionally, the deploying user) on storage, monitoring and the scheduler.')
+@description('Data-plane roles: the app identity (and, optionally, the deploying user) on storage and monitoring.')
 param storageAccountName string
 param applicationInsightsName string
 @description('Empty when the Azure Storage backend is used.')
-param schedulerName string
 param appPrincipalId string
 @description('Empty unless the deploying user should get the storage data roles too.')
 param deployerPrincipalId string
@@ -13,7 +12,6 @@ var storageRoles = {
   tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 }
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
-var durableTaskDataContributor = '0ad04412-c4d5-4796-b79c-f76d14c8d402'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -21,10 +19,6 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
-}
-
-resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' existing = if (!empty(schedulerName)) {
-  name: empty(schedulerName) ? 'none' : schedulerName
 }
 
 resource appStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(storageRoles): {
@@ -42,16 +36,6 @@ resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01
   scope: applicationInsights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
-    principalId: appPrincipalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-resource appScheduler 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(schedulerName)) {
-  name: guid(scheduler.id, appPrincipalId, durableTaskDataContributor)
-  scope: scheduler
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', durableTaskDataContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

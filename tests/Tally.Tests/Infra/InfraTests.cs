@@ -15,7 +15,6 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
         ["Storage Queue Data Contributor"] = "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
         ["Storage Table Data Contributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
         ["Monitoring Metrics Publisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
-        ["Durable Task Data Contributor"] = "0ad04412-c4d5-4796-b79c-f76d14c8d402",
     };
 
     [Fact]
@@ -96,7 +95,6 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
     [InlineData("Storage Queue Data Contributor")]
     [InlineData("Storage Table Data Contributor")]
     [InlineData("Monitoring Metrics Publisher")]
-    [InlineData("Durable Task Data Contributor")]
     public void AppIdentity_IsGrantedTheRole(string role)
     {
         var assignments = compiled.Resources("Microsoft.Authorization/roleAssignments");
@@ -119,23 +117,14 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
         Assert.Contains(name, compiled.PropertyNames());
 
     [Fact]
-    public void DurableTaskSchedulerBackend_IsAParameter_ThatAddsTheSchedulerAndSwitchesTheHost()
+    public void DurableBackend_IsAzureStorage_AndNothingPromisesTheScheduler()
     {
-        var backend = compiled.Template.GetProperty("parameters").GetProperty("durableBackend");
-        Assert.Single(compiled.Resources("Microsoft.DurableTask/schedulers"), r => !r.TryGetProperty("existing", out _));
-
-        Assert.Equal("AzureStorage", backend.GetProperty("defaultValue").GetString());
-        Assert.Contains("DurableTaskScheduler", backend.GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
-        Assert.Contains(compiled.Resources("Microsoft.Resources/deployments"), module =>
-            module.TryGetProperty("condition", out var condition)
-            && condition.GetString()!.Contains("DurableTaskScheduler", StringComparison.Ordinal)
-            && module.GetRawText().Contains("\"Microsoft.DurableTask/schedulers\"", StringComparison.Ordinal));
-        Assert.Single(compiled.Resources("Microsoft.DurableTask/schedulers/taskHubs"));
-
-        // Conditional settings compile to an expression, so they are found in its text.
-        Assert.Contains("DURABLE_TASK_SCHEDULER_CONNECTION_STRING", compiled.Json);
-        Assert.Contains("AzureFunctionsJobHost__extensions__durableTask__storageProvider__type', 'azureManaged'", compiled.Json);
-        Assert.Contains("Authentication=ManagedIdentity", compiled.Json);
+        // The app cannot run on the Durable Task Scheduler without the AzureManaged worker extension, which
+        // it does not reference, so the templates must not offer that backend.
+        Assert.Empty(compiled.Resources("Microsoft.DurableTask/schedulers"));
+        Assert.False(compiled.Template.GetProperty("parameters").TryGetProperty("durableBackend", out _));
+        Assert.DoesNotContain("azureManaged", compiled.Json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("DURABLE_TASK_SCHEDULER", compiled.Json, StringComparison.Ordinal);
     }
 
     [Fact]
