@@ -1,10 +1,14 @@
 namespace Tally.Batches;
 
-/// <summary>A batch's input: the URLs, how many to fetch at once, and the retry policy for transient failures.</summary>
+/// <summary>
+/// A batch's input: the URLs, how many to fetch at once, the retry policy, and how large a chunk is.
+/// Everything replay depends on travels here, so a change of settings never reaches a batch in flight.
+/// </summary>
 /// <param name="Urls">The URLs to count, already checked by <see cref="Fetching.UrlPolicy"/>.</param>
 /// <param name="MaxParallelism">The most fetches in flight at once, across the whole batch.</param>
 /// <param name="Retry">How transient failures are retried.</param>
-public sealed record BatchRequest(IReadOnlyList<string> Urls, int MaxParallelism, BatchRetry Retry);
+/// <param name="ChunkSize">The most URLs one orchestration fetches itself (0, in inputs written before it travelled here: 500).</param>
+public sealed record BatchRequest(IReadOnlyList<string> Urls, int MaxParallelism, BatchRetry Retry, int ChunkSize = 0);
 
 /// <summary>A retry policy, carried in the input so the orchestration stays deterministic and tests can shorten it.</summary>
 /// <param name="MaxAttempts">Attempts per URL, the first included.</param>

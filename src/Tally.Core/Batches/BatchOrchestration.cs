@@ -9,13 +9,13 @@ namespace Tally.Batches;
 /// </summary>
 /// <remarks>
 /// Deterministic, as an orchestrator must be: no clock, GUID, random or I/O outside the context.
-/// A batch larger than <see cref="ChunkSize"/> runs its URLs in sub-orchestrations of at most that
-/// many, so no single history grows with the batch; the parallelism is shared among them.
+/// A batch larger than its <see cref="BatchRequest.ChunkSize"/> runs its URLs in sub-orchestrations of
+/// at most that many, so no single history grows with the batch; the parallelism is shared among them.
 /// </remarks>
 public static class BatchOrchestration
 {
-    /// <summary>The most URLs one orchestration fetches itself.</summary>
-    public const int ChunkSize = 500;
+    /// <summary>The chunk size of batches started before it travelled in the input, when it was fixed.</summary>
+    public const int FormerChunkSize = 500;
 
     /// <summary>Runs the batch in <paramref name="context"/>.</summary>
     /// <param name="context">The orchestration context.</param>
@@ -24,7 +24,7 @@ public static class BatchOrchestration
     /// <param name="activityName">The fetch-and-count activity's name.</param>
     public static async Task<BatchResult> RunAsync(TaskOrchestrationContext context, BatchRequest request, string orchestratorName, string activityName)
     {
-        var pages = request.Urls.Count > ChunkSize
+        var pages = request.Urls.Count > ChunkSizeOf(request)
             ? await RunChunksAsync(context, request, orchestratorName)
             : await RunPagesAsync(context, request, activityName);
         var failed = pages.Count(p => p.Error is not null);
@@ -51,7 +51,7 @@ public static class BatchOrchestration
 
     private static async Task<IReadOnlyList<PageResult>> RunChunksAsync(TaskOrchestrationContext context, BatchRequest request, string orchestratorName)
     {
-        var chunks = request.Urls.Chunk(ChunkSize).ToArray();
+        var chunks = request.Urls.Chunk(ChunkSizeOf(request)).ToArray();
         var running = Math.Min(chunks.Length, request.MaxParallelism);
         var share = Math.Max(1, request.MaxParallelism / running);
         var results = await SlidingWindowAsync(context, chunks.Length, running, request.Urls.Count, i =>
@@ -62,6 +62,8 @@ public static class BatchOrchestration
             chunk => chunk.Pages);
         return [.. results.SelectMany(r => r.Pages)];
     }
+
+    private static int ChunkSizeOf(BatchRequest request) => request.ChunkSize > 0 ? request.ChunkSize : FormerChunkSize;
 
     /// <summary>Runs <paramref name="count"/> tasks, at most <paramref name="width"/> at once, publishing progress as each finishes.</summary>
     private static async Task<T[]> SlidingWindowAsync<T>(

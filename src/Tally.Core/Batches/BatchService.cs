@@ -25,7 +25,8 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
         var request = new BatchRequest(
             [.. urls.Select(u => u.AbsoluteUri)],
             maxParallelism ?? settings.DefaultParallelism,
-            new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds));
+            new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds),
+            settings.ChunkSize);
         var id = $"b{JobIds.NewKey(time.GetUtcNow())}";
         return await WithinDeadlineAsync(ct => client.ScheduleNewOrchestrationInstanceAsync(
             OrchestratorName, request, new StartOrchestrationOptions { InstanceId = id }, ct), cancellationToken).ConfigureAwait(false);

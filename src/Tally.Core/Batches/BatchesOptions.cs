@@ -20,6 +20,11 @@ public sealed class BatchesOptions : IValidatableObject
     [Range(1, 1024)]
     public int MaxParallelism { get; set; } = 64;
 
+    /// <summary>The most URLs one orchestration fetches itself; a larger batch runs its URLs in sub-orchestrations of this many.</summary>
+    /// <remarks>Read when a batch starts and carried in its input, so a change never reaches a batch in flight.</remarks>
+    [Range(10, 5000)]
+    public int ChunkSize { get; set; } = 500;
+
     /// <summary>Attempts per URL for transient failures, the first included.</summary>
     [Range(1, 10)]
     public int RetryAttempts { get; set; } = 4;

@@ -90,6 +90,31 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     }
 
     [Fact]
+    public async Task ChunkSize_TravelsInTheInput_SoAChangedSettingNeverReachesABatchInFlight()
+    {
+        using var gate = new SemaphoreSlim(0);
+        var fetched = 0;
+        var urls = Enumerable.Range(0, 25).Select(_ => origin.Serve(async context =>
+        {
+            Interlocked.Increment(ref fetched);
+            await gate.WaitAsync(TimeSpan.FromSeconds(30)); // a deadline, not a sleep: released below
+            await Origin.Write(context, "word", "text/plain");
+        })).ToArray();
+        SetChunkSize(10);
+
+        var id = (await _app.StartAsync(Body(urls, 4))).Text("id");
+        await Eventually.GetAsync(() => Task.FromResult(Volatile.Read(ref fetched)), n => n > 0, what: "the batch to be in flight");
+        SetChunkSize(25); // were replay to see it, the parent would fetch all 25 itself: not what its history holds
+        gate.Release(urls.Length);
+        var batch = await _app.CompletedAsync(id);
+
+        Assert.Equal("completed", batch.Text("status"));
+        Assert.Equal(25, batch.Body.GetProperty("result").GetProperty("totalWords").GetInt64());
+        Assert.NotNull(await _app.Client.GetInstanceAsync($"{id}-0002")); // 10 + 10 + 5
+        Assert.Null(await _app.Client.GetInstanceAsync($"{id}-0003"));
+    }
+
+    [Fact]
     public async Task TransientFailure_IsRetried_ThenSucceeds()
     {
         var url = origin.Flaky(failures: 2, status: 503, body: "third time lucky");
@@ -255,5 +280,11 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
         while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
         {
         }
+    }
+
+    private void SetChunkSize(int size)
+    {
+        _app.Configuration["Tally:Batches:ChunkSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _app.Configuration.Reload();
     }
 }

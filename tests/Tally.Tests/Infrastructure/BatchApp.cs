@@ -21,9 +21,13 @@ public sealed class BatchApp : IAsyncDisposable
     private readonly ServiceProvider _services;
     private DurableTaskTestHost? _host;
 
-    private BatchApp(ServiceProvider services, FakeTimeProvider clock) => (_services, Clock) = (services, clock);
+    private BatchApp(ServiceProvider services, FakeTimeProvider clock, IConfigurationRoot configuration) =>
+        (_services, Clock, Configuration) = (services, clock, configuration);
 
     public FakeTimeProvider Clock { get; }
+
+    /// <summary>The app's settings; set one and <c>Reload()</c> to change it under running batches.</summary>
+    public IConfigurationRoot Configuration { get; }
 
     public DurableTaskClient Client => _host!.Client;
 
@@ -48,7 +52,7 @@ public sealed class BatchApp : IAsyncDisposable
         services.AddSingleton<BatchesApi>();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         services.AddSingleton<TimeProvider>(clock);
-        var app = new BatchApp(services.BuildServiceProvider(), clock);
+        var app = new BatchApp(services.BuildServiceProvider(), clock, configuration);
 
         var functions = app._services.GetRequiredService<BatchFunctions>();
         for (var attempt = 1; ; attempt++)
