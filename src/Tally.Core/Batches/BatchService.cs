@@ -54,6 +54,63 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
             instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage : null);
     }
 
+    /// <summary>Recent batches, a page at a time, optionally in one status: their status and times, never their URLs or pages.</summary>
+    /// <remarks>
+    /// No progress: the Durable client returns custom status only with inputs and outputs, which for a batch
+    /// are up to 10,000 URLs and their pages. A batch's progress is read one at a time (<see cref="GetAsync"/>).
+    /// </remarks>
+    /// <param name="client">The Durable client.</param>
+    /// <param name="status">The status to list (<c>pending</c>, <c>running</c>, <c>completed</c>, <c>failed</c>, <c>terminated</c>), or null for all.</param>
+    /// <param name="limit">The most batches a page holds.</param>
+    /// <param name="continuation">The previous page's token, or null.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The page, newest first, and the next page's token (null on the last page).</returns>
+    public async Task<(IReadOnlyList<BatchSummary> Batches, string? Continuation)> ListAsync(
+        DurableTaskClient client, string? status, int limit, string? continuation, CancellationToken cancellationToken)
+    {
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = "b",
+            Statuses = status is null ? null : [ParseStatus(status)],
+            PageSize = limit,
+            FetchInputsAndOutputs = false,
+            ContinuationToken = continuation,
+        };
+        return await WithinDeadlineAsync(
+            async ct =>
+            {
+                await foreach (var page in client.GetAllInstancesAsync(query).AsPages(continuation, limit).WithCancellation(ct).ConfigureAwait(false))
+                {
+                    // Sub-orchestrations ({id}-0000…) share the prefix; a batch id sorts newest first.
+                    IReadOnlyList<BatchSummary> batches = [.. page.Values.Where(i => IsBatchId(i.InstanceId)).Select(Summary).OrderBy(b => b.Id, StringComparer.Ordinal)];
+                    return (batches, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+                }
+
+                return ((IReadOnlyList<BatchSummary>)[], (string?)null);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The status names a listing accepts.</summary>
+    public static readonly IReadOnlyList<string> StatusNames = ["pending", "running", "completed", "failed", "terminated"];
+
+    private static OrchestrationRuntimeStatus ParseStatus(string status) => status switch
+    {
+        "pending" => OrchestrationRuntimeStatus.Pending,
+        "running" => OrchestrationRuntimeStatus.Running,
+        "completed" => OrchestrationRuntimeStatus.Completed,
+        "failed" => OrchestrationRuntimeStatus.Failed,
+        "terminated" => OrchestrationRuntimeStatus.Terminated,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, $"One of {string.Join(", ", StatusNames)}."),
+    };
+
+    private static BatchSummary Summary(OrchestrationMetadata instance) => new(
+        instance.InstanceId,
+        StatusName(instance.RuntimeStatus),
+        instance.CreatedAt,
+        instance.LastUpdatedAt,
+        Batch.StatusPath(instance.InstanceId));
+
     /// <summary>Terminates a running batch.</summary>
     public async Task<BatchChange> TerminateAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
@@ -129,6 +186,9 @@ public sealed record Batch(
     /// <summary>The path at which a batch's state is read.</summary>
     public static string StatusPath(string id) => $"/api/batches/{id}";
 }
+
+/// <summary>A batch as a listing shows it: its status and times (its progress is on <see cref="Batch.StatusPath"/>).</summary>
+public sealed record BatchSummary(string Id, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string StatusUrl);
 
 /// <summary>How a terminate went.</summary>
 public enum BatchChange

@@ -39,6 +39,30 @@ public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOption
         CancellationToken cancellationToken) =>
         await batches.GetAsync(client, id, cancellationToken) is { } batch ? new OkObjectResult(batch) : UnknownBatch(id);
 
+    /// <summary><c>GET /api/batches?status=running&amp;limit=20&amp;continuation=…</c>: recent batches, newest first, a page at a time.</summary>
+    [Function(nameof(ListBatches))]
+    public async Task<IActionResult> ListBatches(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        string? status = request.Query["status"];
+        if (status is not null && !BatchService.StatusNames.Contains(status))
+        {
+            return Problems.BadRequest($"Give ?status= one of {string.Join(", ", BatchService.StatusNames)}, or none for all; '{status}' is not one of them.");
+        }
+
+        string? limitText = request.Query["limit"];
+        var limit = 20;
+        if (limitText is not null && (!int.TryParse(limitText, out limit) || limit is < 1 or > 100))
+        {
+            return Problems.BadRequest($"?limit= must be a whole number from 1 to 100; '{limitText}' is not.");
+        }
+
+        var (page, next) = await batches.ListAsync(client, status, limit, request.Query["continuation"], cancellationToken);
+        return new OkObjectResult(new BatchList(page, next));
+    }
+
     /// <summary><c>DELETE /api/batches/{id}</c>: terminate a running batch.</summary>
     [Function(nameof(TerminateBatch))]
     public async Task<IActionResult> TerminateBatch(
@@ -56,3 +80,10 @@ public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOption
     private static ObjectResult UnknownBatch(string id) =>
         Problems.NotFound($"There is no batch '{id}'. Finished batches are purged after the result TTL, so it may have expired.");
 }
+
+/// <summary>A page of batches.</summary>
+/// <param name="Batches">The batches, newest first: status and times; each one's progress and result are at its <c>statusUrl</c>.</param>
+/// <param name="Continuation">The token of the next page (absent on the last one).</param>
+public sealed record BatchList(
+    IReadOnlyList<BatchSummary> Batches,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Continuation);

@@ -115,6 +115,44 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     }
 
     [Fact]
+    public async Task Batches_AreListedNewestFirst_InPages_WithoutTheirSubOrchestrations()
+    {
+        SetChunkSize(10);
+        var ids = new List<string>();
+        foreach (var size in new[] { 1, 25, 2 }) // the 25-URL batch runs three sub-orchestrations
+        {
+            _app.Clock.Advance(TimeSpan.FromMilliseconds(1)); // batch ids carry the millisecond they were started
+            var id = (await _app.StartAsync(Body([.. Enumerable.Range(0, size).Select(_ => origin.Page("word"))], 4))).Text("id");
+            await _app.CompletedAsync(id);
+            ids.Add(id);
+        }
+
+        var all = await ListAsync("status=completed&limit=100");
+        var listed = all.Body.GetProperty("batches").EnumerateArray().Select(b => b.GetProperty("id").GetString()!).Where(ids.Contains).ToList();
+        var first = await ListAsync("status=completed&limit=1");
+        var running = await ListAsync("status=running");
+
+        Assert.Equal(Enumerable.Reverse(ids), listed);
+        Assert.DoesNotContain(all.Body.GetProperty("batches").EnumerateArray(), b => b.GetProperty("id").GetString()!.Contains('-'));
+        Assert.All(all.Body.GetProperty("batches").EnumerateArray(), b => Assert.Equal("completed", b.GetProperty("status").GetString()));
+        Assert.Single(first.Body.GetProperty("batches").EnumerateArray());
+        Assert.Empty(running.Body.GetProperty("batches").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("status=done", "status")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=101", "limit")]
+    public async Task BadListing_Answers400(string query, string named)
+    {
+        var response = await ListAsync(query);
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal("application/problem+json", response.ContentType);
+        Assert.Contains(named, response.Text("detail"));
+    }
+
+    [Fact]
     public async Task TransientFailure_IsRetried_ThenSucceeds()
     {
         var url = origin.Flaky(failures: 2, status: 503, body: "third time lucky");
@@ -281,6 +319,9 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
         {
         }
     }
+
+    private Task<ApiResponse> ListAsync(string query) =>
+        _app.ExecuteAsync(_app.Api.ListBatches(TallyApp.Request("GET", query: "?" + query), _app.Client, default));
 
     private void SetChunkSize(int size)
     {

@@ -64,6 +64,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("StartBatch", "batches", "post")]
     [InlineData("GetBatch", "batches/{id}", "get")]
+    [InlineData("ListBatches", "batches", "get")]
     [InlineData("TerminateBatch", "batches/{id}", "delete")]
     public void BatchHttpFunction_IsBoundToItsRoute_AndTheDurableClient(string name, string route, string method)
     {

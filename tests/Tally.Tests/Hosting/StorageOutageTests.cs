@@ -52,7 +52,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
         AssertStorageTrouble(response);
     }
 
-    public static TheoryData<string> BatchRoutes => ["POST /api/batches", "GET /api/batches/{id}", "DELETE /api/batches/{id}"];
+    public static TheoryData<string> BatchRoutes => ["POST /api/batches", "GET /api/batches/{id}", "DELETE /api/batches/{id}", "GET /api/batches"];
 
     [Theory]
     [MemberData(nameof(BatchRoutes))]
@@ -65,6 +65,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
         {
             "POST /api/batches" => api.StartBatch(TallyApp.Request("POST", """{"urls": ["https://example.com/"]}"""), client, default),
             "GET /api/batches/{id}" => api.GetBatch(TallyApp.Request("GET"), client, id, default),
+            "GET /api/batches" => api.ListBatches(TallyApp.Request("GET", query: "?status=running"), client, default),
             _ => api.TerminateBatch(TallyApp.Request("DELETE"), client, id, default),
         };
 
@@ -116,7 +117,8 @@ public sealed class StorageOutageTests : IAsyncLifetime
 
         public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => Hang<OrchestrationMetadata?>(cancellation);
 
-        public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => throw new NotSupportedException();
+        public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) =>
+            Pageable.Create<OrchestrationMetadata>(async (continuation, size, cancellation) => await Hang<Page<OrchestrationMetadata>>(cancellation));
 
         public override Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) => Hang<PurgeResult>(cancellation);
 
