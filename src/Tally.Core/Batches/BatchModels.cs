@@ -23,3 +23,13 @@ public sealed record BatchResult(long TotalWords, int Succeeded, int Failed, IRe
 
 /// <summary>A running batch's progress, published as the orchestration's custom status.</summary>
 public sealed record BatchProgress(int Done, int Total, int Failed);
+
+/// <summary>How far a chunk (a sub-orchestration) has got, sent to its batch as an event; counts are cumulative.</summary>
+/// <param name="InstanceId">The chunk's instance id.</param>
+/// <param name="Done">Pages the chunk has finished.</param>
+/// <param name="Failed">Of those, the ones that failed.</param>
+public sealed record ChunkProgress(string InstanceId, int Done, int Failed)
+{
+    /// <summary>The event's name.</summary>
+    public const string EventName = "chunk-progress";
+}

@@ -49,18 +49,83 @@ public static class BatchOrchestration
         }, page => [page]);
     }
 
+    /// <summary>
+    /// Runs the chunks as sub-orchestrations, a sliding window of them, and publishes progress as the
+    /// chunks report it (<see cref="ChunkProgress"/>), not only as they finish: a 10,000-URL batch shows
+    /// pages done within a few pages of their completion.
+    /// </summary>
     private static async Task<IReadOnlyList<PageResult>> RunChunksAsync(TaskOrchestrationContext context, BatchRequest request, string orchestratorName)
     {
         var chunks = request.Urls.Chunk(ChunkSizeOf(request)).ToArray();
-        var running = Math.Min(chunks.Length, request.MaxParallelism);
-        var share = Math.Max(1, request.MaxParallelism / running);
-        var results = await SlidingWindowAsync(context, chunks.Length, running, request.Urls.Count, i =>
-            context.CallSubOrchestratorAsync<BatchResult>(
+        var width = Math.Min(chunks.Length, request.MaxParallelism);
+        var share = Math.Max(1, request.MaxParallelism / width);
+        var ids = chunks.Select((_, i) => $"{context.InstanceId}-{i:D4}").ToArray();
+        var results = new BatchResult?[chunks.Length];
+        var reported = new ChunkProgress?[chunks.Length]; // the latest report of each chunk still running
+        var inFlight = new Dictionary<Task<BatchResult>, int>();
+        var next = 0;
+
+        void Start()
+        {
+            inFlight[context.CallSubOrchestratorAsync<BatchResult>(
                 orchestratorName,
-                request with { Urls = chunks[i], MaxParallelism = share },
-                new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-{i:D4}" }),
-            chunk => chunk.Pages);
-        return [.. results.SelectMany(r => r.Pages)];
+                request with { Urls = chunks[next], MaxParallelism = share },
+                new SubOrchestrationOptions { InstanceId = ids[next] })] = next;
+            next++;
+        }
+
+        void Publish() => context.SetCustomStatus(new BatchProgress(
+            results.Sum(r => r?.Pages.Count ?? 0) + reported.Sum(r => r?.Done ?? 0),
+            request.Urls.Count,
+            results.Sum(r => r?.Failed ?? 0) + reported.Sum(r => r?.Failed ?? 0)));
+
+        Publish();
+        while (next < chunks.Length && inFlight.Count < width)
+        {
+            Start();
+        }
+
+        var report = context.WaitForExternalEvent<ChunkProgress>(ChunkProgress.EventName);
+        while (inFlight.Count > 0)
+        {
+            var finished = await Task.WhenAny([.. inFlight.Keys, report]);
+            if (finished == report)
+            {
+                // Reports are cumulative, so an old one arriving late never lowers the count, and one for a finished chunk is ignored.
+                var i = Array.IndexOf(ids, report.Result.InstanceId);
+                if (i >= 0 && results[i] is null && report.Result.Done > (reported[i]?.Done ?? -1))
+                {
+                    reported[i] = report.Result;
+                }
+
+                report = context.WaitForExternalEvent<ChunkProgress>(ChunkProgress.EventName);
+            }
+            else
+            {
+                var chunk = (Task<BatchResult>)finished;
+                var i = inFlight[chunk];
+                inFlight.Remove(chunk);
+                (results[i], reported[i]) = (chunk.Result, null);
+                if (next < chunks.Length)
+                {
+                    Start();
+                }
+            }
+
+            Publish();
+        }
+
+        return [.. results.SelectMany(r => r!.Pages)];
+    }
+
+    /// <summary>A chunk tells its batch how far it has got, every twentieth of its pages, so the batch's history stays small.</summary>
+    private static void ReportToParent(TaskOrchestrationContext context, BatchProgress progress)
+    {
+        var every = Math.Max(1, progress.Total / 20);
+        if (context.Parent is { } parent && (progress.Done % every == 0 || progress.Done == progress.Total))
+        {
+            context.SendEvent(parent.InstanceId, ChunkProgress.EventName, new ChunkProgress(context.InstanceId, progress.Done, progress.Failed));
+        }
     }
 
     private static int ChunkSizeOf(BatchRequest request) => request.ChunkSize > 0 ? request.ChunkSize : FormerChunkSize;
@@ -86,6 +151,7 @@ public static class BatchOrchestration
             inFlight.Remove(finished);
             progress = progress with { Done = progress.Done + pages.Count, Failed = progress.Failed + pages.Count(p => p.Error is not null) };
             context.SetCustomStatus(progress);
+            ReportToParent(context, progress);
             if (next < count)
             {
                 inFlight[start(next)] = next++;

@@ -68,27 +68,39 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
     public async Task<(IReadOnlyList<BatchSummary> Batches, string? Continuation)> ListAsync(
         DurableTaskClient client, string? status, int limit, string? continuation, CancellationToken cancellationToken)
     {
-        var query = new OrchestrationQuery
-        {
-            InstanceIdPrefix = "b",
-            Statuses = status is null ? null : [ParseStatus(status)],
-            PageSize = limit,
-            FetchInputsAndOutputs = false,
-            ContinuationToken = continuation,
-        };
+        var statuses = status is null ? null : new[] { ParseStatus(status) };
         return await WithinDeadlineAsync(
             async ct =>
             {
-                await foreach (var page in client.GetAllInstancesAsync(query).AsPages(continuation, limit).WithCancellation(ct).ConfigureAwait(false))
+                // Sub-orchestrations ({id}-0000…) share the prefix and are left out, so a page of the query can hold
+                // fewer batches than asked: ask again for only what is missing, so the page never passes the limit.
+                var batches = new List<BatchSummary>();
+                do
                 {
-                    // Sub-orchestrations ({id}-0000…) share the prefix; a batch id sorts newest first.
-                    IReadOnlyList<BatchSummary> batches = [.. page.Values.Where(i => IsBatchId(i.InstanceId)).Select(Summary).OrderBy(b => b.Id, StringComparer.Ordinal)];
-                    return (batches, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+                    var wanted = limit - batches.Count;
+                    var query = new OrchestrationQuery
+                    {
+                        InstanceIdPrefix = "b", Statuses = statuses, PageSize = wanted, FetchInputsAndOutputs = false, ContinuationToken = continuation,
+                    };
+                    var page = await FirstPageAsync(client.GetAllInstancesAsync(query).AsPages(continuation, wanted), ct).ConfigureAwait(false);
+                    batches.AddRange(page?.Values.Where(i => IsBatchId(i.InstanceId)).Select(Summary) ?? []);
+                    continuation = string.IsNullOrEmpty(page?.ContinuationToken) ? null : page.ContinuationToken;
                 }
+                while (continuation is not null && batches.Count < limit);
 
-                return ((IReadOnlyList<BatchSummary>)[], (string?)null);
+                return ((IReadOnlyList<BatchSummary>)[.. batches.OrderBy(b => b.Id, StringComparer.Ordinal)], continuation);
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Page<OrchestrationMetadata>?> FirstPageAsync(IAsyncEnumerable<Page<OrchestrationMetadata>> pages, CancellationToken cancellationToken)
+    {
+        await foreach (var page in pages.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            return page;
+        }
+
+        return null;
     }
 
     /// <summary>The status names a listing accepts.</summary>

@@ -153,6 +153,34 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     }
 
     [Fact]
+    public async Task LargeBatch_ShowsPagesDone_AsItsChunksReportThem_BeforeAnyChunkFinishes()
+    {
+        // Was: the batch counted a chunk only once it had finished, so a large batch read 0 done for a long time.
+        SetChunkSize(10);
+        using var gate = new SemaphoreSlim(0);
+        var urls = Enumerable.Range(0, 30).Select(i => i % 10 < 5
+            ? origin.Page("word")
+            : origin.Serve(async context =>
+            {
+                await gate.WaitAsync(TimeSpan.FromSeconds(30)); // a deadline, not a sleep: released below
+                await Origin.Write(context, "word", "text/plain");
+            })).ToArray();
+
+        var id = (await _app.StartAsync(Body(urls, 2))).Text("id"); // two chunks at a time, one fetch each
+        var during = await Eventually.GetAsync(() => _app.GetAsync(id), b => Done(b) >= 10, what: "the first pages of two chunks");
+        var third = await _app.Client.GetInstanceAsync($"{id}-0002");
+        gate.Release(urls.Length);
+        var batch = await _app.CompletedAsync(id);
+
+        Assert.Equal("running", during.Text("status"));
+        Assert.Null(third); // no chunk had finished, so the third had not started: the 10 came from reports
+        Assert.Equal(30, Done(batch));
+        Assert.Equal(30, batch.Body.GetProperty("result").GetProperty("totalWords").GetInt64());
+
+        static int Done(ApiResponse batch) => batch.Body.GetProperty("progress").GetProperty("done").GetInt32();
+    }
+
+    [Fact]
     public async Task TransientFailure_IsRetried_ThenSucceeds()
     {
         var url = origin.Flaky(failures: 2, status: 503, body: "third time lucky");
