@@ -103,18 +103,20 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
         return null;
     }
 
-    /// <summary>The status names a listing accepts.</summary>
-    public static readonly IReadOnlyList<string> StatusNames = ["pending", "running", "completed", "failed", "terminated"];
+    /// <summary>A batch's status names and the runtime statuses they stand for; any other runtime status (suspended, continued) reads as running.</summary>
+    private static readonly (string Name, OrchestrationRuntimeStatus Status)[] Statuses =
+    [
+        ("pending", OrchestrationRuntimeStatus.Pending),
+        ("running", OrchestrationRuntimeStatus.Running),
+        ("completed", OrchestrationRuntimeStatus.Completed),
+        ("failed", OrchestrationRuntimeStatus.Failed),
+        ("terminated", OrchestrationRuntimeStatus.Terminated),
+    ];
 
-    private static OrchestrationRuntimeStatus ParseStatus(string status) => status switch
-    {
-        "pending" => OrchestrationRuntimeStatus.Pending,
-        "running" => OrchestrationRuntimeStatus.Running,
-        "completed" => OrchestrationRuntimeStatus.Completed,
-        "failed" => OrchestrationRuntimeStatus.Failed,
-        "terminated" => OrchestrationRuntimeStatus.Terminated,
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, $"One of {string.Join(", ", StatusNames)}."),
-    };
+    /// <summary>The status names a listing accepts.</summary>
+    public static readonly IReadOnlyList<string> StatusNames = [.. Statuses.Select(s => s.Name)];
+
+    private static OrchestrationRuntimeStatus ParseStatus(string status) => Statuses.Single(s => s.Name == status).Status;
 
     private static BatchSummary Summary(OrchestrationMetadata instance) => new(
         instance.InstanceId,
@@ -181,14 +183,8 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
 
     private static bool IsBatchId(string? id) => id is { Length: JobIds.KeyLength + 1 } && id[0] == 'b' && JobIds.IsValidKey(id[1..]);
 
-    private static string StatusName(OrchestrationRuntimeStatus status) => status switch
-    {
-        OrchestrationRuntimeStatus.Pending => "pending",
-        OrchestrationRuntimeStatus.Completed => "completed",
-        OrchestrationRuntimeStatus.Failed => "failed",
-        OrchestrationRuntimeStatus.Terminated => "terminated",
-        _ => "running",
-    };
+    private static string StatusName(OrchestrationRuntimeStatus status) =>
+        Statuses.FirstOrDefault(s => s.Status == status).Name ?? "running";
 }
 
 /// <summary>A batch, as <c>GET /api/batches/{id}</c> answers it.</summary>

@@ -47,11 +47,7 @@ internal sealed class DecodingCounter : IBodyCounter, IDisposable
 
             Decode(bytes[..cut], flush: true);
             _afterHighByte = false;
-            bytes = bytes[cut..];
-            var low = bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF);
-            var plain = low < 0 ? bytes.Length : low;
-            Decode(bytes[..plain], flush: false);
-            bytes = bytes[plain..];
+            bytes = bytes[cut..]; // starts with the low byte, which the next search (from index 1) steps past
         }
     }
 

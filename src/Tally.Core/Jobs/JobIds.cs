@@ -17,9 +17,6 @@ public static class JobIds
     /// <summary>An id's length.</summary>
     public const int Length = KeyLength + 4;
 
-    /// <summary>The most jobs one request key can hold.</summary>
-    public const int MaxPerKey = 0x10000;
-
     private const long ClockMax = 0xFFFF_FFFF_FFFF; // 12 hex digits of milliseconds: until the year 10889
 
     /// <summary>A new request key made at <paramref name="now"/>.</summary>
@@ -43,5 +40,10 @@ public static class JobIds
     /// <summary>The table keys of a valid job id.</summary>
     public static (string PartitionKey, string RowKey) Split(string id) => (id[..KeyLength], id[KeyLength..]);
 
-    private static bool IsHex(string text) => text.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0;
+    /// <summary>When the request that made a valid job id (or request key) was made, to the millisecond.</summary>
+    public static DateTimeOffset RequestTime(string id) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(ClockMax - Convert.ToInt64(id[..12], 16));
+
+    /// <summary>Whether <paramref name="text"/> is lower-case hex digits only.</summary>
+    internal static bool IsHex(ReadOnlySpan<char> text) => text.IndexOfAnyExcept("0123456789abcdef") < 0;
 }

@@ -102,13 +102,9 @@ public sealed class JobIndex(TableServiceClient tables)
     /// <summary>The partition of the hour <paramref name="time"/> falls in: reversed hours since 1970, so newer sorts first.</summary>
     internal static string Partition(DateTimeOffset time) => (uint.MaxValue - (uint)(time.ToUnixTimeSeconds() / 3600)).ToString("x8");
 
-    /// <summary>The hour a job's request was made, read from its id (its first 12 digits are a reversed millisecond clock).</summary>
-    internal static DateTimeOffset RequestTime(string jobId) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(0xFFFF_FFFF_FFFF - Convert.ToInt64(jobId[..12], 16));
-
     private static string Older(string partition) => (Convert.ToUInt32(partition, 16) + 1).ToString("x8");
 
-    private static TableEntity Entity(string jobId, JobStatus status) => new(Partition(RequestTime(jobId)), $"{status.ToName()}-{jobId}");
+    private static TableEntity Entity(string jobId, JobStatus status) => new(Partition(JobIds.RequestTime(jobId)), $"{status.ToName()}-{jobId}");
 
     private Task EnsureTableAsync(CancellationToken cancellationToken) =>
         _created.RunAsync(ct => _table.CreateIfNotExistsAsync(ct), cancellationToken);
@@ -138,7 +134,7 @@ public sealed record IndexRow(string Partition, string Key)
             var padded = token.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (token.Length % 4)) % 4);
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('/');
             return parts is [{ Length: 8 } partition, { } key] && key.IndexOf('-') is > 0 and var dash && JobIds.IsValid(key[(dash + 1)..])
-                && partition.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0
+                && JobIds.IsHex(partition)
                 ? new IndexRow(partition, key)
                 : null;
         }

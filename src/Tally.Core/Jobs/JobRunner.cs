@@ -17,7 +17,7 @@ public sealed partial class JobRunner(
 {
     /// <summary>Runs the job a <c>tally-jobs</c> message names.</summary>
     /// <param name="messageText">The message.</param>
-    /// <param name="messageId">The queue's id for the message, the same for each of its deliveries.</param>
+    /// <param name="messageId">The queue's id for the message, the same for each of its deliveries: the token that claims the job.</param>
     /// <param name="cancellationToken">Canceled when the host stops the function.</param>
     /// <remarks>
     /// A message of an earlier run, for a finished job, or meeting another message's live claim is dropped:
@@ -33,11 +33,10 @@ public sealed partial class JobRunner(
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId, ["Run"] = message.Run });
-        var token = messageId;
         var outcome = ClaimOutcome.Finished;
         var (job, claimed) = await store.UpdateAsync(
             message.JobId,
-            j => (outcome = JobStateMachine.Claim(j, message.Run, token, time.GetUtcNow(), options.CurrentValue.ClaimTimeout)) == ClaimOutcome.Claimed,
+            j => (outcome = JobStateMachine.Claim(j, message.Run, messageId, time.GetUtcNow(), options.CurrentValue.ClaimTimeout)) == ClaimOutcome.Claimed,
             null,
             cancellationToken).ConfigureAwait(false);
         if (job is null || !claimed)
@@ -53,24 +52,24 @@ public sealed partial class JobRunner(
         }
         catch (FetchFailedException ex) when (ex.IsTransient)
         {
-            await SaveAsync(job, j => JobStateMachine.Requeue(j, token, ex.Message, ex.HttpStatus)).ConfigureAwait(false);
+            await SaveAsync(job, j => JobStateMachine.Requeue(j, messageId, ex.Message, ex.HttpStatus)).ConfigureAwait(false);
             LogTransient(job.Id, job.Attempts, ex.Message);
             throw new JobRetryException(job.Id, ex.Message, ex);
         }
         catch (FetchFailedException ex)
         {
-            await FinishAsync(job, j => JobStateMachine.Fail(j, token, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+            await FinishAsync(job, j => JobStateMachine.Fail(j, messageId, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Not a failure Tally knows: a bug is not fixed by retrying, so the job fails now, saying what happened.
             LogUnexpected(ex, job.Id);
-            await FinishAsync(job, j => JobStateMachine.Fail(j, token, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}", null, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+            await FinishAsync(job, j => JobStateMachine.Fail(j, messageId, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}", null, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
             return;
         }
 
-        await FinishAsync(job, j => JobStateMachine.Succeed(j, token, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+        await FinishAsync(job, j => JobStateMachine.Succeed(j, messageId, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
     }
 
     /// <summary>Marks failed, with its last error, the job whose message the host moved to the poison queue.</summary>

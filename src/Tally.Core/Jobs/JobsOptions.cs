@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Tally.Fetching;
 
 namespace Tally.Jobs;
 
@@ -30,24 +32,24 @@ public sealed class JobsOptions
 }
 
 /// <summary>Checks <see cref="JobsOptions"/> against the fetch settings it depends on.</summary>
-internal sealed class JobsOptionsValidator(Microsoft.Extensions.Options.IOptionsMonitor<Fetching.FetchOptions> fetch)
-    : Microsoft.Extensions.Options.IValidateOptions<JobsOptions>
+internal sealed class JobsOptionsValidator(IOptionsMonitor<FetchOptions> fetch)
+    : IValidateOptions<JobsOptions>
 {
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, JobsOptions options)
+    public ValidateOptionsResult Validate(string? name, JobsOptions options)
     {
-        Fetching.FetchOptions fetchOptions;
+        FetchOptions fetchOptions;
         try
         {
             fetchOptions = fetch.CurrentValue;
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException)
+        catch (OptionsValidationException)
         {
-            return Microsoft.Extensions.Options.ValidateOptionsResult.Skip; // the fetch settings report their own error
+            return ValidateOptionsResult.Skip; // the fetch settings report their own error
         }
 
         return options.ClaimTimeout > fetchOptions.Timeout
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
                 $"Tally:Jobs:ClaimTimeout ({options.ClaimTimeout}) must be longer than Tally:Fetch:Timeout ({fetchOptions.Timeout}): "
                 + "a claim must outlast the longest fetch, or a live worker's job would be taken over.");
     }

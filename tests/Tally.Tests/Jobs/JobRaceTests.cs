@@ -124,7 +124,7 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
 
         // A worker receives the message, claims the job, and dies: it neither finishes nor deletes the message.
         var message = (await _queue.ReceiveMessageAsync(TimeSpan.FromSeconds(1))).Value;
-        await _app.Store.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, message.MessageId, _app.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
+        await ClaimAsAWorkerThatDiesAsync(id, message);
         Assert.Equal("running", (await _app.GetJobAsync(id)).Text("status"));
 
         await Eventually.GetAsync(() => _app.MessageCountAsync(), count => count == 1, what: "the message to come back");
@@ -142,7 +142,7 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
         var url = origin.Page("eventually counted");
         var id = await EnqueueAsync(url);
         var original = (await _queue.ReceiveMessageAsync(TimeSpan.FromMinutes(10))).Value;
-        await _app.Store.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, original.MessageId, _app.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
+        await ClaimAsAWorkerThatDiesAsync(id, original);
         await _queue.DeleteMessageAsync(original.MessageId, original.PopReceipt); // its message is gone too
 
         await _queue.SendMessageAsync(new JobMessage(id, 1).ToJson());
@@ -186,6 +186,10 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
         Assert.Equal(settings.MaxConcurrency, peak);
         Assert.Equal(settings.MaxConcurrency, _app.Host.PeakConcurrency);
     }
+
+    /// <summary>Claims the job as a worker delivering <paramref name="message"/> would, and then does nothing more, as a worker that dies.</summary>
+    private Task ClaimAsAWorkerThatDiesAsync(string id, QueueMessage message) =>
+        _app.Store.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, message.MessageId, _app.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
 
     private async Task<string> EnqueueAsync(Uri url) => (await _app.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
 }
