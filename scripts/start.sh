@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
 # Runs Tally locally: builds the function app, starts Azurite (unless one is already listening),
-# and starts the Functions host (Azure Functions Core Tools) on the build output.
+# and starts the Functions host (Azure Functions Core Tools, fetched with npx when not installed) on the build output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Core Tools: the one on PATH, or else v4 fetched by npx (the major version pinned).
+func=(func)
 if ! command -v func >/dev/null 2>&1; then
-  cat >&2 <<'MSG'
-Azure Functions Core Tools v4 ('func') is needed to run the app, and is not on PATH.
-Install it, then run ./scripts/start.sh again:
-  npm:     npm install -g azure-functions-core-tools@4
-  macOS:   brew tap azure/functions && brew install azure-functions-core-tools@4
-  Windows: winget install Microsoft.Azure.FunctionsCoreTools
-  Linux:   https://learn.microsoft.com/azure/azure-functions/functions-run-local#install-the-azure-functions-core-tools
-The tests need no Core Tools: ./scripts/test.sh
-MSG
-  exit 127
+  echo "Azure Functions Core Tools ('func') is not on PATH; fetching v4 with npx…"
+  if npx --yes azure-functions-core-tools@4 --version >/dev/null 2>&1; then
+    func=(npx --yes azure-functions-core-tools@4)
+  else
+    echo "Could not get Azure Functions Core Tools v4: 'npx azure-functions-core-tools@4' failed (its installer downloads the tools from Microsoft's CDN); install them by hand (https://learn.microsoft.com/azure/azure-functions/functions-run-local) and run ./scripts/start.sh again." >&2
+    exit 127
+  fi
 fi
 
 if [ ! -f node_modules/azurite/package.json ]; then
@@ -42,5 +41,6 @@ else
   echo "Azurite started on 127.0.0.1:10000-10002 (data in .azurite/)."
 fi
 
+echo "Starting the Functions host. Dashboard: http://localhost:7071/api/dashboard   API: http://localhost:7071/api/jobs"
 cd src/Tally.Functions/bin/Debug/net10.0
-func start
+"${func[@]}" start

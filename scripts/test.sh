@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test: installs Azurite into node_modules if it is missing, builds, and runs the test suite.
-# The tests start their own Azurite (free ports, in memory, --disableTelemetry) and stop it afterwards.
+# Runs every test: installs Azurite into node_modules and Chromium from the OS packages if they are missing,
+# builds, and runs the test suite. The tests start their own Azurite (free ports, in memory, --disableTelemetry)
+# and stop it afterwards; the dashboard tests drive Chromium (TALLY_CHROMIUM, default /usr/bin/chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -f node_modules/azurite/package.json ]; then
   echo "Installing Azurite (npm ci)…"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+chromium=${TALLY_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$chromium" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Chromium for the dashboard tests (apt-get install chromium)…"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
 log=$(mktemp)

@@ -54,6 +54,19 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
             instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage : null);
     }
 
+    /// <summary>A slice of a batch's per-page results, in the order of its URLs; null when there is no such batch.</summary>
+    /// <remarks>Results exist once the batch has completed; before that the slice is empty and <see cref="BatchPages.Total"/> is the URL count.</remarks>
+    public async Task<BatchPages?> GetPagesAsync(DurableTaskClient client, string id, int offset, int limit, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(client, id, cancellationToken).ConfigureAwait(false) is not { } batch)
+        {
+            return null;
+        }
+
+        var pages = batch.Result?.Pages ?? [];
+        return new BatchPages(id, batch.Status, batch.Progress.Total, offset, [.. pages.Skip(offset).Take(limit)]);
+    }
+
     /// <summary>Recent batches, a page at a time, optionally in one status: their status and times, never their URLs or pages.</summary>
     /// <remarks>
     /// No progress: the Durable client returns custom status only with inputs and outputs, which for a batch
@@ -194,6 +207,14 @@ public sealed record Batch(
     /// <summary>The path at which a batch's state is read.</summary>
     public static string StatusPath(string id) => $"/api/batches/{id}";
 }
+
+/// <summary>A slice of a batch's per-page results, as <c>GET /api/batches/{id}/pages</c> answers it.</summary>
+/// <param name="Id">The batch.</param>
+/// <param name="Status">Its status.</param>
+/// <param name="Total">How many URLs it has.</param>
+/// <param name="Offset">The index of the first page in <paramref name="Pages"/>.</param>
+/// <param name="Pages">The results, in the order of the batch's URLs (empty until the batch completes).</param>
+public sealed record BatchPages(string Id, string Status, int Total, int Offset, IReadOnlyList<PageResult> Pages);
 
 /// <summary>A batch as a listing shows it: its status and times (its progress is on <see cref="Batch.StatusPath"/>).</summary>
 public sealed record BatchSummary(string Id, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string StatusUrl);

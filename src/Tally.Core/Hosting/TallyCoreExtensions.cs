@@ -29,6 +29,8 @@ public static class TallyCoreExtensions
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobRunner>();
         services.TryAddSingleton<JobPurger>();
+        services.TryAddSingleton<JobThroughput>();
+        services.TryAddSingleton<JobOverviewService>();
 
         services.AddOptions<BatchesOptions>().BindConfiguration(BatchesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<BatchService>();

@@ -88,6 +88,25 @@ public sealed class JobIndex(TableServiceClient tables)
         }
     }
 
+    /// <summary>
+    /// Counts the jobs in <paramref name="status"/> requested over <paramref name="span"/> before <paramref name="now"/>,
+    /// newest hours first, reading at most <paramref name="cap"/> rows: past it the count is only a lower bound.
+    /// </summary>
+    /// <returns>The count, and whether it stopped at the cap.</returns>
+    public async Task<(int Count, bool Capped)> CountAsync(JobStatus status, DateTimeOffset now, TimeSpan span, int cap, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var _ in ListAsync(status, now, span, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (++count > cap)
+            {
+                return (cap, true);
+            }
+        }
+
+        return (count, false);
+    }
+
     /// <summary>Every row of a request made before <paramref name="cutoff"/>'s hour: the only jobs that can have expired.</summary>
     public async IAsyncEnumerable<IndexRow> ListOlderThanAsync(DateTimeOffset cutoff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace Tally.Jobs;
 /// a finished result, and a job left running by a dead worker is taken over when its message returns.
 /// </remarks>
 public sealed partial class JobRunner(
-    JobStore store, PageCounter pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, ILogger<JobRunner> logger)
+    JobStore store, PageCounter pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, ILogger<JobRunner> logger)
 {
     /// <summary>Runs the job a <c>tally-jobs</c> message names.</summary>
     /// <param name="messageText">The message.</param>
@@ -87,6 +87,7 @@ public sealed partial class JobRunner(
         if (failed)
         {
             metrics.JobFinished(JobStatus.Failed.ToName());
+            throughput.JobFinished(JobStatus.Failed.ToName());
             LogGaveUp(message.JobId, job!.Attempts, job.Error);
         }
     }
@@ -103,6 +104,7 @@ public sealed partial class JobRunner(
         if (finished)
         {
             metrics.JobFinished(job!.Status);
+            throughput.JobFinished(job.Status, job.Words ?? 0, job.Bytes ?? 0);
             LogFinished(job.Id, job.Status, job.Words, job.Attempts);
         }
         else

@@ -76,11 +76,12 @@ public sealed partial class JobService(
     /// <returns>The page, and the token of the next one (null when this is the last).</returns>
     public async Task<(IReadOnlyList<Job> Jobs, string? Continuation)> ListAsync(JobStatus status, int limit, IndexRow? continuation, CancellationToken cancellationToken)
     {
-        // A job's row is in the hour its request was made; a retry can keep it alive a TTL after that.
-        var span = Ttl + Ttl + TimeSpan.FromHours(1);
-        var (jobs, next) = await store.ListAsync(status, time.GetUtcNow(), span, limit, continuation, cancellationToken).ConfigureAwait(false);
+        var (jobs, next) = await store.ListAsync(status, time.GetUtcNow(), ListingSpan(Ttl), limit, continuation, cancellationToken).ConfigureAwait(false);
         return ([.. jobs.Select(job => job.ToJob())], next?.ToToken());
     }
+
+    /// <summary>How far back in request hours a listing looks: a job's row is in the hour its request was made, and a retry can keep it alive a TTL after that.</summary>
+    internal static TimeSpan ListingSpan(TimeSpan resultTtl) => resultTtl + resultTtl + TimeSpan.FromHours(1);
 
     /// <summary>Starts the next run of a failed or canceled job, under the same id.</summary>
     public async Task<JobChange> RetryAsync(string id, CancellationToken cancellationToken)

@@ -39,6 +39,23 @@ public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOption
         CancellationToken cancellationToken) =>
         await batches.GetAsync(client, id, cancellationToken) is { } batch ? new OkObjectResult(batch) : UnknownBatch(id);
 
+    /// <summary><c>GET /api/batches/{id}/pages?offset=0&amp;limit=100</c>: a batch's per-page results, a slice at a time.</summary>
+    [Function(nameof(GetBatchPages))]
+    public async Task<IActionResult> GetBatchPages(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}/pages")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        if (!TryReadWhole(request, "offset", 0, 0, int.MaxValue, out var offset, out var problem)
+            || !TryReadWhole(request, "limit", 100, 1, 1000, out var limit, out problem))
+        {
+            return problem!;
+        }
+
+        return await batches.GetPagesAsync(client, id, offset, limit, cancellationToken) is { } pages ? new OkObjectResult(pages) : UnknownBatch(id);
+    }
+
     /// <summary><c>GET /api/batches?status=running&amp;limit=20&amp;continuation=…</c>: recent batches, newest first, a page at a time.</summary>
     [Function(nameof(ListBatches))]
     public async Task<IActionResult> ListBatches(
@@ -52,11 +69,9 @@ public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOption
             return Problems.BadRequest($"Give ?status= one of {string.Join(", ", BatchService.StatusNames)}, or none for all; '{status}' is not one of them.");
         }
 
-        string? limitText = request.Query["limit"];
-        var limit = 20;
-        if (limitText is not null && (!int.TryParse(limitText, out limit) || limit is < 1 or > 100))
+        if (!TryReadWhole(request, "limit", 20, 1, 100, out var limit, out var problem))
         {
-            return Problems.BadRequest($"?limit= must be a whole number from 1 to 100; '{limitText}' is not.");
+            return problem!;
         }
 
         var (page, next) = await batches.ListAsync(client, status, limit, request.Query["continuation"], cancellationToken);
@@ -76,6 +91,21 @@ public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOption
             BatchChange.Conflict => Problems.Conflict($"Batch '{id}' has already finished; only a pending or running batch can be terminated."),
             _ => UnknownBatch(id),
         };
+
+    /// <summary>Reads <c>?{name}=</c> as a whole number from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="fallback"/> when absent.</summary>
+    private static bool TryReadWhole(HttpRequest request, string name, int fallback, int min, int max, out int value, out ObjectResult? problem)
+    {
+        string? text = request.Query[name];
+        value = fallback;
+        problem = null;
+        if (text is null || (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= min && value <= max))
+        {
+            return true;
+        }
+
+        problem = Problems.BadRequest($"?{name}= must be a whole number from {min} to {max}; '{text}' is not.");
+        return false;
+    }
 
     private static ObjectResult UnknownBatch(string id) =>
         Problems.NotFound($"There is no batch '{id}'. Finished batches are purged after the result TTL, so it may have expired.");

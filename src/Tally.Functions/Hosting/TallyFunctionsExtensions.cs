@@ -9,6 +9,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using Tally.Functions.Http;
 using Tally.Hosting;
+using Tally.Jobs;
 using Tally.Telemetry;
 
 namespace Tally.Functions.Hosting;
@@ -23,6 +24,7 @@ public static class TallyFunctionsExtensions
         builder.UseMiddleware<StorageTroubleMiddleware>();
         builder.Services.AddTallyCore(builder.Configuration);
         builder.Services.AddSingleton<StorageHealth>();
+        builder.Services.AddHostedService<JobThroughputWriter>();
         builder.AddTallyTelemetry();
         return builder;
     }

@@ -10,17 +10,18 @@ using Tally.Jobs;
 namespace Tally.Functions.Maintenance;
 
 /// <summary>Housekeeping: purging expired results, and the health probe.</summary>
-public sealed class Maintenance(JobPurger purger, BatchService batches, StorageHealth health)
+public sealed class Maintenance(JobPurger purger, JobThroughput throughput, BatchService batches, StorageHealth health)
 {
     /// <summary>Every 30 minutes (and once at start-up if a run was missed): delete expired jobs.</summary>
     public const string PurgeSchedule = "0 */30 * * * *";
 
-    /// <summary>Deletes expired job records, and the histories of batches that finished before the result TTL.</summary>
+    /// <summary>Deletes expired job records, throughput minutes past their retention, and the histories of batches that finished before the result TTL.</summary>
     [Function(nameof(PurgeExpired))]
     public async Task PurgeExpired(
         [TimerTrigger(PurgeSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         await purger.PurgeExpiredAsync(cancellationToken);
+        await throughput.PurgeAsync(cancellationToken);
         await batches.PurgeFinishedAsync(client, cancellationToken);
     }
 

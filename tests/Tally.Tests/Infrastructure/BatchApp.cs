@@ -54,18 +54,23 @@ public sealed class BatchApp : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         var app = new BatchApp(services.BuildServiceProvider(), clock, configuration);
 
-        var functions = app._services.GetRequiredService<BatchFunctions>();
+        app._host = await StartTestHostAsync(app._services.GetRequiredService<BatchFunctions>());
+        return app;
+    }
+
+    /// <summary>Starts a test host that runs the app's batch orchestrator and activity, as registered under their function names.</summary>
+    public static async Task<DurableTaskTestHost> StartTestHostAsync(BatchFunctions functions)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 // A port the OS says is free: the host's own pick (random in 30000-40000) can collide with ephemeral ports.
-                app._host = await DurableTaskTestHost.StartAsync(
+                return await DurableTaskTestHost.StartAsync(
                     registry => registry
                         .AddOrchestratorFunc<BatchRequest, BatchResult>(nameof(BatchFunctions.RunBatch), (context, _) => functions.RunBatch(context))
                         .AddActivityFunc<string, PageResult>(nameof(BatchFunctions.CountBatchPage), (context, url) => functions.CountBatchPage(url, CancellationToken.None)),
                     new DurableTaskTestHostOptions { Port = Ports.Free() });
-                return app;
             }
             catch (IOException) when (attempt < 3)
             {

@@ -60,6 +60,8 @@ public sealed class TallyApp : IAsyncDisposable
         services.AddSingleton<JobsWorker>();
         services.AddSingleton<Maintenance>();
         services.AddSingleton<Tally.Functions.Batches.BatchesApi>();
+        services.AddSingleton<Tally.Functions.Batches.BatchFunctions>();
+        services.AddSingleton<Tally.Functions.Dashboard.DashboardFunctions>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         Queues = _services.GetRequiredService<QueueServiceClient>();
@@ -89,6 +91,9 @@ public sealed class TallyApp : IAsyncDisposable
     public QueueHost Host { get; }
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>The app's services, for a server that invokes its functions.</summary>
+    public IServiceProvider Services => _services;
 
     /// <summary>Empties the job queues, so each test sees only its own messages.</summary>
     public async Task ClearQueuesAsync()
