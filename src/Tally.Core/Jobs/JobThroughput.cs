@@ -53,51 +53,39 @@ public sealed class JobThroughput(TableServiceClient tables, TimeProvider time)
 
             minute.Words += words;
             minute.Bytes += bytes;
-            minute.Dirty = true;
+            minute.Version++;
         }
     }
 
     /// <summary>Writes the minutes counted since the last write, and forgets the ones that are over.</summary>
+    /// <remarks>A minute counts as written only once its write succeeds: a failed write is tried again next time.</remarks>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var current = time.GetUtcNow().ToString(MinuteFormat, CultureInfo.InvariantCulture);
-        List<TableEntity> rows;
+        List<(Minute Minute, long Version, TableEntity Row)> pending;
         lock (_gate)
         {
-            rows = [.. _minutes.Where(m => m.Value.Dirty).Select(m => m.Value.ToEntity(m.Key, _instance))];
-            foreach (var (_, minute) in _minutes)
-            {
-                minute.Dirty = false;
-            }
+            pending = [.. _minutes.Where(m => m.Value.Version != m.Value.Written).Select(m => (m.Value, m.Value.Version, m.Value.ToEntity(m.Key, _instance)))];
         }
 
-        if (rows.Count == 0)
+        if (pending.Count == 0)
         {
             return;
         }
 
         await _created.RunAsync(ct => _table.CreateIfNotExistsAsync(ct), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // The instance owns its row: a replace of its running totals is idempotent, and needs no read.
-            await Task.WhenAll(rows.Select(row => _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken))).ConfigureAwait(false);
-        }
-        catch
-        {
-            lock (_gate)
-            {
-                foreach (var row in rows)
-                {
-                    _minutes[row.PartitionKey].Dirty = true; // written next time
-                }
-            }
 
-            throw;
-        }
+        // The instance owns its row: a replace of its running totals is idempotent, and needs no read.
+        await Task.WhenAll(pending.Select(p => _table.UpsertEntityAsync(p.Row, TableUpdateMode.Replace, cancellationToken))).ConfigureAwait(false);
 
+        var current = time.GetUtcNow().ToString(MinuteFormat, CultureInfo.InvariantCulture);
         lock (_gate)
         {
-            foreach (var key in _minutes.Where(m => !m.Value.Dirty && string.CompareOrdinal(m.Key, current) < 0).Select(m => m.Key).ToList())
+            foreach (var (minute, version, _) in pending)
+            {
+                minute.Written = Math.Max(minute.Written, version);
+            }
+
+            foreach (var key in _minutes.Where(m => m.Value.Version == m.Value.Written && string.CompareOrdinal(m.Key, current) < 0).Select(m => m.Key).ToList())
             {
                 _minutes.Remove(key);
             }
@@ -155,7 +143,8 @@ public sealed class JobThroughput(TableServiceClient tables, TimeProvider time)
         public long Failed;
         public long Words;
         public long Bytes;
-        public bool Dirty;
+        public long Version;  // changes counted
+        public long Written;  // the version last written
 
         public TableEntity ToEntity(string minute, string instance) => new(minute, instance)
         {

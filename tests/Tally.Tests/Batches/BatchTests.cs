@@ -139,6 +139,40 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
         Assert.Empty(running.Body.GetProperty("batches").EnumerateArray());
     }
 
+    [Fact]
+    public async Task Pages_AreReadASliceAtATime_InTheOrderOfTheUrls()
+    {
+        var urls = Enumerable.Range(1, 5).Select(i => origin.Page(string.Join(' ', Enumerable.Repeat("w", i)))).ToArray();
+        var id = (await _app.StartAsync(Body(urls, 2))).Text("id");
+        await _app.CompletedAsync(id);
+
+        var slice = await PagesAsync(id, "offset=1&limit=2");
+        var past = await PagesAsync(id, "offset=5");
+        var unknown = await PagesAsync("b" + new string('0', 32), "");
+
+        Assert.Equal(200, slice.Status);
+        Assert.Equal(5, slice.Body.GetProperty("total").GetInt32());
+        Assert.Equal(1, slice.Body.GetProperty("offset").GetInt32());
+        Assert.Equal([urls[1].AbsoluteUri, urls[2].AbsoluteUri], slice.Body.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("url").GetString()));
+        Assert.Equal([2L, 3L], slice.Body.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("words").GetInt64()));
+        Assert.Empty(past.Body.GetProperty("pages").EnumerateArray());
+        Assert.Equal(404, unknown.Status);
+    }
+
+    [Theory]
+    [InlineData("offset=-1", "offset")]
+    [InlineData("offset=x", "offset")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=1001", "limit")]
+    public async Task BadPagesQuery_Answers400(string query, string named)
+    {
+        var response = await PagesAsync("b" + new string('0', 32), query);
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal("application/problem+json", response.ContentType);
+        Assert.Contains($"?{named}=", response.Text("detail"));
+    }
+
     [Theory]
     [InlineData("status=done", "status")]
     [InlineData("limit=0", "limit")]
@@ -350,6 +384,9 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
 
     private Task<ApiResponse> ListAsync(string query) =>
         _app.ExecuteAsync(_app.Api.ListBatches(TallyApp.Request("GET", query: "?" + query), _app.Client, default));
+
+    private Task<ApiResponse> PagesAsync(string id, string query) =>
+        _app.ExecuteAsync(_app.Api.GetBatchPages(TallyApp.Request("GET", query: "?" + query), _app.Client, id, default));
 
     private void SetChunkSize(int size)
     {

@@ -28,6 +28,9 @@ public sealed class FunctionsMetadataTests
     [InlineData("CancelJob", "jobs/{id}", "delete", "Function")]
     [InlineData("RetryJob", "jobs/{id}/retry", "post", "Function")]
     [InlineData("Health", "health", "get", "Anonymous")]
+    [InlineData("GetOverview", "overview", "get", "Function")]
+    [InlineData("Dashboard", "dashboard", "get", "Anonymous")]      // the page and its assets hold nothing secret;
+    [InlineData("DashboardAsset", "dashboard/{asset}", "get", "Anonymous")] // every figure comes from a keyed route
     public void HttpFunction_IsBoundToItsRouteMethodAndAuthLevel(string name, string route, string method, string authLevel)
     {
         var trigger = Trigger(name);
@@ -66,6 +69,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("GetBatch", "batches/{id}", "get")]
     [InlineData("ListBatches", "batches", "get")]
     [InlineData("TerminateBatch", "batches/{id}", "delete")]
+    [InlineData("GetBatchPages", "batches/{id}/pages", "get")]
     public void BatchHttpFunction_IsBoundToItsRoute_AndTheDurableClient(string name, string route, string method)
     {
         var trigger = Trigger(name);

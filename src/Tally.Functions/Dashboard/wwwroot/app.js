@@ -178,6 +178,7 @@
         h('div', {}, h('dt', {}, 'Words counted'), h('dd', { 'data-figure': 'words' }, count(sum('words')))),
         h('div', {}, h('dt', {}, 'Bytes fetched'), h('dd', { 'data-figure': 'bytes' }, bytes(sum('bytes'))))),
       h('div', { class: 'card' }, chart(minutes, succeeded + failed),
+        h('p', { class: 'axis-labels', 'aria-hidden': 'true' }, h('span', {}, '60 min ago'), h('span', {}, 'now')),
         h('ul', { class: 'legend' },
           h('li', {}, h('span', { class: 'swatch succeeded' }), 'succeeded'),
           h('li', {}, h('span', { class: 'swatch failed' }), 'failed'))));
