@@ -1,14 +1,31 @@
 namespace Tally.Batches;
 
 /// <summary>
-/// A batch's input: the URLs, how many to fetch at once, the retry policy, and how large a chunk is.
+/// A batch's input: how many URLs, how many to fetch at once, the retry policy, and how large a slice is.
 /// Everything replay depends on travels here, so a change of settings never reaches a batch in flight.
 /// </summary>
-/// <param name="Urls">The URLs to count, already checked by <see cref="Fetching.UrlPolicy"/>.</param>
+/// <remarks>
+/// A batch started now has <see cref="SliceSize"/> &gt; 0: its URLs are in blobs (<see cref="BatchStore"/>), and
+/// <see cref="Urls"/> is empty. Batches started before slices (<see cref="SliceSize"/> 0) carry their URLs here and
+/// run as they began, one activity a URL, so a deployment never breaks a batch in flight.
+/// </remarks>
+/// <param name="Urls">Earlier batches only: the URLs to count.</param>
 /// <param name="MaxParallelism">The most fetches in flight at once, across the whole batch.</param>
 /// <param name="Retry">How transient failures are retried.</param>
-/// <param name="ChunkSize">The most URLs one orchestration fetches itself (0, in inputs written before it travelled here: 500).</param>
-public sealed record BatchRequest(IReadOnlyList<string> Urls, int MaxParallelism, BatchRetry Retry, int ChunkSize = 0);
+/// <param name="ChunkSize">Earlier batches only: the most URLs one orchestration fetched itself (0: 500).</param>
+/// <param name="SliceSize">The URLs one slice activity fetches; 0 in batches started before slices.</param>
+/// <param name="UrlCount">How many URLs the batch has (with slices).</param>
+public sealed record BatchRequest(IReadOnlyList<string> Urls, int MaxParallelism, BatchRetry Retry, int ChunkSize = 0, int SliceSize = 0, int UrlCount = 0)
+{
+    /// <summary>How many URLs the batch has, whichever way it carries them.</summary>
+    public int Total => SliceSize > 0 ? UrlCount : Urls.Count;
+}
+
+/// <summary>One slice activity's input: which slice of which batch, how many of its fetches may run at once, and the retry policy.</summary>
+public sealed record SliceWork(string BatchId, int Slice, int Parallelism, BatchRetry Retry);
+
+/// <summary>A slice activity's output: only totals, its per-page results are in its blob.</summary>
+public sealed record SliceSummary(int Slice, int Done, int Failed, long Words, long Bytes);
 
 /// <summary>A retry policy, carried in the input so the orchestration stays deterministic and tests can shorten it.</summary>
 /// <param name="MaxAttempts">Attempts per URL, the first included.</param>
@@ -19,6 +36,11 @@ public sealed record BatchRetry(int MaxAttempts, int FirstIntervalMs);
 public sealed record PageResult(string Url, long? Words, long? Bytes, string? Error);
 
 /// <summary>The gathered result of a completed batch.</summary>
+/// <param name="TotalWords">Words in every page counted.</param>
+/// <param name="Succeeded">Pages counted.</param>
+/// <param name="Failed">Pages that failed.</param>
+/// <param name="Pages">As the orchestration returns it: empty (the pages are in blobs), or every page for a batch started before slices.
+/// As <c>GET /api/batches/{id}</c> answers it: the first page of results.</param>
 public sealed record BatchResult(long TotalWords, int Succeeded, int Failed, IReadOnlyList<PageResult> Pages);
 
 /// <summary>A running batch's progress, published as the orchestration's custom status.</summary>

@@ -3,21 +3,74 @@ using Microsoft.DurableTask;
 namespace Tally.Batches;
 
 /// <summary>
-/// The fan-out/fan-in: keeps at most <see cref="BatchRequest.MaxParallelism"/> fetches in flight as a
-/// sliding window (a new one starts as each finishes), retries transient failures with backoff,
-/// records permanent failures per URL, and publishes progress as custom status.
+/// The fan-out/fan-in. The batch's URLs are cut into slices (<see cref="BatchRequest.SliceSize"/>), and one activity
+/// fetches a slice, several of its URLs at once. The orchestrator keeps a sliding window of slices over a fixed set of
+/// slots whose shares add up to <see cref="BatchRequest.MaxParallelism"/>: as a slice finishes, the next one takes its
+/// slot and its share, so the fetches in flight never pass the batch's parallelism and fall short of it only in the
+/// tail of a slice. Progress is published as custom status after every slice.
 /// </summary>
 /// <remarks>
-/// Deterministic, as an orchestrator must be: no clock, GUID, random or I/O outside the context.
-/// A batch larger than its <see cref="BatchRequest.ChunkSize"/> runs its URLs in sub-orchestrations of
-/// at most that many, so no single history grows with the batch; the parallelism is shared among them.
+/// Deterministic, as an orchestrator must be: no clock, GUID, random or I/O outside the context. The Durable cost is
+/// per activity, not per fetch: a 10,000-URL batch at parallelism 16 is 313 activities, not 10,000, and its history
+/// holds only their small inputs and totals (the URLs and pages are in blobs).
+/// Batches started before slices run the former way (one activity a URL; sub-orchestrations of
+/// <see cref="BatchRequest.ChunkSize"/> URLs), which stays below for them.
 /// </remarks>
 public static class BatchOrchestration
 {
+    /// <summary>The most slots a batch runs at once.</summary>
+    public const int MaxSlots = 8;
+
+    /// <summary>How many slices a batch at <paramref name="maxParallelism"/> runs at once: a quarter of it, from 1 to <see cref="MaxSlots"/>.</summary>
+    public static int Slots(int maxParallelism) => Math.Clamp(maxParallelism / 4, 1, MaxSlots);
+
+    /// <summary>
+    /// The slice size a batch at <paramref name="maxParallelism"/> gets: eight rounds of its slot's share of fetches, from 8 to 200 URLs.
+    /// Small enough that progress moves every few page times, large enough that the Durable overhead is paid once per many fetches.
+    /// </summary>
+    public static int SliceSizeFor(int maxParallelism) => Math.Clamp(8 * (maxParallelism / Slots(maxParallelism)), 8, 200);
+
+    /// <summary>The share of <paramref name="maxParallelism"/> slot <paramref name="slot"/> of <paramref name="slots"/> gets: the shares add up to it.</summary>
+    public static int Share(int maxParallelism, int slots, int slot) => (maxParallelism / slots) + (slot < maxParallelism % slots ? 1 : 0);
+
+    /// <summary>Runs a batch of slices in <paramref name="context"/>.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <param name="request">The batch.</param>
+    /// <param name="sliceActivity">The slice activity's name.</param>
+    /// <returns>The totals; the pages are in the batch's blobs.</returns>
+    public static async Task<BatchResult> RunSlicesAsync(TaskOrchestrationContext context, BatchRequest request, string sliceActivity)
+    {
+        var sliceCount = (request.UrlCount + request.SliceSize - 1) / request.SliceSize;
+        var width = Math.Max(1, Math.Min(sliceCount, Slots(request.MaxParallelism)));
+        var options = TaskOptions.FromRetryPolicy(new RetryPolicy(
+            request.Retry.MaxAttempts, TimeSpan.FromMilliseconds(request.Retry.FirstIntervalMs), backoffCoefficient: 2));
+        var freeSlots = new Queue<int>(Enumerable.Range(0, width));
+        var inFlight = new Dictionary<Task<SliceSummary>, int>(); // each running slice and its slot
+        var (next, done, failed, words) = (0, 0, 0, 0L);
+        context.SetCustomStatus(new BatchProgress(0, request.UrlCount, 0));
+        while (next < sliceCount || inFlight.Count > 0)
+        {
+            while (next < sliceCount && freeSlots.TryDequeue(out var slot))
+            {
+                var work = new SliceWork(context.InstanceId, next++, Share(request.MaxParallelism, width, slot), request.Retry);
+                inFlight[context.CallActivityAsync<SliceSummary>(sliceActivity, work, options)] = slot;
+            }
+
+            var finished = await Task.WhenAny(inFlight.Keys);
+            freeSlots.Enqueue(inFlight[finished]);
+            inFlight.Remove(finished);
+            var slice = await finished; // a slice whose retries are spent (storage down) fails the batch, with its reason
+            (done, failed, words) = (done + slice.Done, failed + slice.Failed, words + slice.Words);
+            context.SetCustomStatus(new BatchProgress(done, request.UrlCount, failed));
+        }
+
+        return new BatchResult(words, done - failed, failed, []);
+    }
+
     /// <summary>The chunk size of batches started before it travelled in the input, when it was fixed.</summary>
     public const int FormerChunkSize = 500;
 
-    /// <summary>Runs the batch in <paramref name="context"/>.</summary>
+    /// <summary>Runs a batch started before slices in <paramref name="context"/>, as it began.</summary>
     /// <param name="context">The orchestration context.</param>
     /// <param name="request">The batch.</param>
     /// <param name="orchestratorName">The orchestrator's own name, for sub-orchestrations.</param>

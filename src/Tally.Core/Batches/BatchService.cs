@@ -6,7 +6,7 @@ using Tally.Jobs;
 namespace Tally.Batches;
 
 /// <summary>What the batches API does, on the Durable client the function binds.</summary>
-public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<JobsOptions> jobs, TimeProvider time)
+public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<JobsOptions> jobs, TimeProvider time)
 {
     /// <summary>How long a Durable client call may take before the request answers 503.</summary>
     internal static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(8);
@@ -14,25 +14,38 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
     /// <summary>The orchestrator's function name.</summary>
     public const string OrchestratorName = "RunBatch";
 
-    /// <summary>The activity's function name.</summary>
+    /// <summary>The slice activity's function name.</summary>
+    public const string SliceActivityName = "CountBatchSlice";
+
+    /// <summary>The former one-URL activity's function name (batches started before slices).</summary>
     public const string ActivityName = "CountBatchPage";
 
-    /// <summary>Starts a batch over already-checked URLs.</summary>
+    /// <summary>How many results <c>GET /api/batches/{id}</c> carries; the rest are at <c>/pages</c>.</summary>
+    public const int FirstPageSize = 100;
+
+    /// <summary>Starts a batch over already-checked URLs: writes them to blobs, a slice a blob, then starts the orchestration with only their count.</summary>
     /// <returns>The batch id.</returns>
     public async Task<string> StartAsync(DurableTaskClient client, IReadOnlyList<Uri> urls, int? maxParallelism, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var request = new BatchRequest(
-            [.. urls.Select(u => u.AbsoluteUri)],
-            maxParallelism ?? settings.DefaultParallelism,
-            new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds),
-            settings.ChunkSize);
+        var parallelism = maxParallelism ?? settings.DefaultParallelism;
+        var sliceSize = settings.SliceSize > 0 ? settings.SliceSize : BatchOrchestration.SliceSizeFor(parallelism);
+        var request = new BatchRequest([], parallelism, new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds), SliceSize: sliceSize, UrlCount: urls.Count);
         var id = $"b{JobIds.NewKey(time.GetUtcNow())}";
-        return await WithinDeadlineAsync(ct => client.ScheduleNewOrchestrationInstanceAsync(
-            OrchestratorName, request, new StartOrchestrationOptions { InstanceId = id }, ct), cancellationToken).ConfigureAwait(false);
+        await store.WriteUrlsAsync(id, [.. urls.Select(u => u.AbsoluteUri)], sliceSize, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await WithinDeadlineAsync(ct => client.ScheduleNewOrchestrationInstanceAsync(
+                OrchestratorName, request, new StartOrchestrationOptions { InstanceId = id }, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DeleteBlobsQuietlyAsync(id).ConfigureAwait(false); // the batch never started: nothing may refer to them
+            throw;
+        }
     }
 
-    /// <summary>A batch's state, or null when there is no such batch.</summary>
+    /// <summary>A batch's state, with the first <see cref="FirstPageSize"/> results once completed; null when there is no such batch.</summary>
     public async Task<Batch?> GetAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
         if (!IsBatchId(id))
@@ -40,31 +53,51 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
             return null;
         }
 
+        // Inputs and outputs are small now: counts and totals, never the URLs or pages of a batch started with slices.
         var instance = await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false);
         if (instance is null)
         {
             return null;
         }
 
+        var request = instance.ReadInputAs<BatchRequest>();
+        var total = request?.Total ?? 0;
         var result = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<BatchResult>() : null;
+        if (result is not null && request is { SliceSize: > 0 })
+        {
+            result = result with { Pages = await store.ReadPagesAsync(id, request.SliceSize, total, 0, FirstPageSize, cancellationToken).ConfigureAwait(false) };
+        }
+        else if (result is not null)
+        {
+            result = result with { Pages = [.. result.Pages.Take(FirstPageSize)] };
+        }
+
         var progress = result is not null
-            ? new BatchProgress(result.Pages.Count, result.Pages.Count, result.Failed)
-            : instance.ReadCustomStatusAs<BatchProgress>() ?? new BatchProgress(0, instance.ReadInputAs<BatchRequest>()?.Urls.Count ?? 0, 0);
+            ? new BatchProgress(total, total, result.Failed)
+            : instance.ReadCustomStatusAs<BatchProgress>() ?? new BatchProgress(0, total, 0);
         return new Batch(id, StatusName(instance.RuntimeStatus), progress, instance.CreatedAt, instance.LastUpdatedAt, result, Batch.StatusPath(id),
-            instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage : null);
+            instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage : null)
+        {
+            NextPages = result is not null && total > FirstPageSize ? $"{Batch.StatusPath(id)}/pages?offset={FirstPageSize}&limit={FirstPageSize}" : null,
+        };
     }
 
     /// <summary>A slice of a batch's per-page results, in the order of its URLs; null when there is no such batch.</summary>
     /// <remarks>Results exist once the batch has completed; before that the slice is empty and <see cref="BatchPages.Total"/> is the URL count.</remarks>
     public async Task<BatchPages?> GetPagesAsync(DurableTaskClient client, string id, int offset, int limit, CancellationToken cancellationToken)
     {
-        if (await GetAsync(client, id, cancellationToken).ConfigureAwait(false) is not { } batch)
+        var instance = IsBatchId(id)
+            ? await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false)
+            : null;
+        if (instance is null || instance.ReadInputAs<BatchRequest>() is not { } request)
         {
             return null;
         }
 
-        var pages = batch.Result?.Pages ?? [];
-        return new BatchPages(id, batch.Status, batch.Progress.Total, offset, [.. pages.Skip(offset).Take(limit)]);
+        IReadOnlyList<PageResult> pages = instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed ? []
+            : request.SliceSize > 0 ? await store.ReadPagesAsync(id, request.SliceSize, request.Total, offset, limit, cancellationToken).ConfigureAwait(false)
+            : [.. (instance.ReadOutputAs<BatchResult>()?.Pages ?? []).Skip(offset).Take(limit)];
+        return new BatchPages(id, StatusName(instance.RuntimeStatus), request.Total, offset, pages);
     }
 
     /// <summary>Recent batches, a page at a time, optionally in one status: their status and times, never their URLs or pages.</summary>
@@ -163,17 +196,38 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
         return BatchChange.Changed;
     }
 
-    /// <summary>Purges finished batch histories older than the result TTL.</summary>
+    /// <summary>Purges the batches that finished before the result TTL: their blobs, then their histories (sub-orchestrations included).</summary>
     /// <returns>How many instances were purged.</returns>
     public async Task<int> PurgeFinishedAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var before = time.GetUtcNow() - jobs.CurrentValue.ResultTtl;
-        var filter = new PurgeInstancesFilter(
-            CreatedFrom: DateTimeOffset.MinValue,
-            CreatedTo: before,
-            Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated]);
-        var result = await client.PurgeAllInstancesAsync(filter, cancellationToken).ConfigureAwait(false);
-        return result.PurgedInstanceCount;
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = "b",
+            CreatedTo = time.GetUtcNow() - jobs.CurrentValue.ResultTtl,
+            Statuses = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated],
+            FetchInputsAndOutputs = false,
+        };
+        var purged = 0;
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            await store.DeleteAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false);
+            purged += (await client.PurgeInstanceAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false)).PurgedInstanceCount;
+        }
+
+        return purged;
+    }
+
+    private async Task DeleteBlobsQuietlyAsync(string id)
+    {
+        try
+        {
+            using var budget = new CancellationTokenSource(ClientDeadline);
+            await store.DeleteAsync(id, budget.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException or IOException)
+        {
+            // Best effort: the purge deletes them later only for batches it finds, so these stay; they are never read.
+        }
     }
 
     /// <summary>
@@ -204,6 +258,10 @@ public sealed class BatchService(IOptionsMonitor<BatchesOptions> options, IOptio
 public sealed record Batch(
     string Id, string Status, BatchProgress Progress, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, BatchResult? Result, string StatusUrl, string? Error)
 {
+    /// <summary>Where the results after the first page are, when there are more.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? NextPages { get; init; }
+
     /// <summary>The path at which a batch's state is read.</summary>
     public static string StatusPath(string id) => $"/api/batches/{id}";
 }

@@ -20,10 +20,10 @@ public sealed class BatchesOptions : IValidatableObject
     [Range(1, 1024)]
     public int MaxParallelism { get; set; } = 64;
 
-    /// <summary>The most URLs one orchestration fetches itself; a larger batch runs its URLs in sub-orchestrations of this many.</summary>
+    /// <summary>The URLs one slice activity fetches; 0 chooses by parallelism (eight rounds of a slot's share, 8 to 200).</summary>
     /// <remarks>Read when a batch starts and carried in its input, so a change never reaches a batch in flight.</remarks>
-    [Range(10, 5000)]
-    public int ChunkSize { get; set; } = 500;
+    [Range(0, 1000)]
+    public int SliceSize { get; set; }
 
     /// <summary>Attempts per URL for transient failures, the first included.</summary>
     [Range(1, 10)]

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,8 @@ public static class TallyCoreExtensions
         services.AddOptions<BatchesOptions>().BindConfiguration(BatchesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<BatchService>();
         services.TryAddSingleton<BatchPageCounter>();
+        services.TryAddSingleton<BatchStore>();
+        services.TryAddSingleton<BatchSliceCounter>();
         return services;
     }
 
@@ -59,7 +62,7 @@ public static class TallyCoreExtensions
         return services;
     }
 
-    /// <summary>Adds queue and table clients built from the <c>AzureWebJobsStorage</c> connection.</summary>
+    /// <summary>Adds queue, table and blob clients built from the <c>AzureWebJobsStorage</c> connection.</summary>
     public static IServiceCollection AddTallyStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(JobStorage.Connection);
@@ -82,6 +85,14 @@ public static class TallyCoreExtensions
                 return connection.ConnectionString is { } connectionString
                     ? new TableServiceClient(connectionString, options)
                     : new TableServiceClient(connection.ServiceUri("table"), connection.Credential, options);
+            });
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, _, provider) =>
+            {
+                StorageClientBudget.Apply(options);
+                var connection = Connection(provider);
+                return connection.ConnectionString is { } connectionString
+                    ? new BlobServiceClient(connectionString, options)
+                    : new BlobServiceClient(connection.ServiceUri("blob"), connection.Credential, options);
             });
         });
         return services;

@@ -5,14 +5,21 @@ using Tally.Batches;
 namespace Tally.Functions.Batches;
 
 /// <summary>The batch orchestrator and its fetch-and-count activity.</summary>
-public sealed class BatchFunctions(BatchPageCounter pages)
+public sealed class BatchFunctions(BatchPageCounter pages, BatchSliceCounter slices)
 {
-    /// <summary>Fans out over the batch's URLs and gathers the result (see <see cref="BatchOrchestration"/>).</summary>
+    /// <summary>Fans out over the batch's slices and gathers the totals (see <see cref="BatchOrchestration"/>).</summary>
     [Function(nameof(RunBatch))]
     public Task<BatchResult> RunBatch([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        BatchOrchestration.RunAsync(context, context.GetInput<BatchRequest>()!, nameof(RunBatch), nameof(CountBatchPage));
+        context.GetInput<BatchRequest>()! is { SliceSize: > 0 } request
+            ? BatchOrchestration.RunSlicesAsync(context, request, nameof(CountBatchSlice))
+            : BatchOrchestration.RunAsync(context, context.GetInput<BatchRequest>()!, nameof(RunBatch), nameof(CountBatchPage));
 
-    /// <summary>Fetches and counts one URL; transient failures throw so the retry policy applies.</summary>
+    /// <summary>Fetches and counts one slice of a batch's URLs, several at once, and writes its pages to its blob.</summary>
+    [Function(nameof(CountBatchSlice))]
+    public Task<SliceSummary> CountBatchSlice([ActivityTrigger] SliceWork work, CancellationToken cancellationToken) =>
+        slices.CountAsync(work, cancellationToken);
+
+    /// <summary>Batches started before slices: fetches and counts one URL; transient failures throw so the retry policy applies.</summary>
     [Function(nameof(CountBatchPage))]
     public Task<PageResult> CountBatchPage([ActivityTrigger] string url, CancellationToken cancellationToken) =>
         pages.CountAsync(url, cancellationToken);

@@ -4,12 +4,13 @@ using Tally.Tests.Infrastructure;
 
 namespace Tally.Tests.Batches;
 
-/// <summary>Batches on <c>DurableTaskTestHost</c>, fetching from a real origin on 127.0.0.1.</summary>
-public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLifetime
+/// <summary>Batches on <c>DurableTaskTestHost</c>, with their blobs on Azurite, fetching from a real origin on 127.0.0.1.</summary>
+public sealed class BatchTests(BatchFixture fixture) : IClassFixture<BatchFixture>, IAsyncLifetime
 {
+    private readonly Origin origin = fixture.Origin;
     private BatchApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await BatchApp.StartAsync();
+    public async Task InitializeAsync() => _app = await BatchApp.StartAsync(fixture.Azurite.ConnectionString);
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
@@ -33,28 +34,31 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
         Assert.Equal(50, batch.Body.GetProperty("progress").GetProperty("done").GetInt32());
     }
 
-    /// <remarks>
-    /// The in-process test host runs at most <see cref="Environment.ProcessorCount"/> activities at once
-    /// (2 on CI), so parallelism 1 is where the orchestrator's own window shows: the host would allow more.
-    /// </remarks>
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
-    public async Task InFlightFetches_NeverExceedMaxParallelism_AndComeCloseToIt(int maxParallelism)
+    [InlineData(16)]
+    public async Task InFlightFetches_ReachMaxParallelism_AndNeverPassIt(int maxParallelism)
     {
+        using var gate = new SemaphoreSlim(0);
         int inFlight = 0, peak = 0;
-        var urls = Enumerable.Range(0, 12).Select(_ => origin.Serve(async context =>
+        var urls = Enumerable.Range(0, maxParallelism * 3).Select(_ => origin.Serve(async context =>
         {
             InterlockedMax(ref peak, Interlocked.Increment(ref inFlight));
-            await Task.Delay(25); // origin latency, so that fetches overlap
+            await gate.WaitAsync(TimeSpan.FromSeconds(60)); // a deadline, not a sleep: released below
             Interlocked.Decrement(ref inFlight);
-            await Origin.Write(context, "slow page", "text/plain");
+            await Origin.Write(context, "held page", "text/plain");
         })).ToArray();
 
-        var batch = await _app.CompletedAsync((await _app.StartAsync(Body(urls, maxParallelism))).Text("id"));
+        var id = (await _app.StartAsync(Body(urls, maxParallelism))).Text("id");
+        var full = await Eventually.GetAsync(() => Task.FromResult(Volatile.Read(ref inFlight)), n => n >= maxParallelism, what: $"{maxParallelism} fetches in flight");
+        gate.Release(urls.Length);
+        var batch = await _app.CompletedAsync(id);
 
+        Assert.Equal(maxParallelism, full);
+        Assert.Equal(maxParallelism, peak); // every slot's share in use at once, and never more
         Assert.Equal("completed", batch.Text("status"));
-        Assert.InRange(peak, Math.Min(maxParallelism, Environment.ProcessorCount), maxParallelism);
+        Assert.Equal(urls.Length * 2, batch.Body.GetProperty("result").GetProperty("totalWords").GetInt64());
     }
 
     [Fact]
@@ -90,7 +94,7 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     }
 
     [Fact]
-    public async Task ChunkSize_TravelsInTheInput_SoAChangedSettingNeverReachesABatchInFlight()
+    public async Task SliceSize_TravelsInTheInput_SoAChangedSettingNeverReachesABatchInFlight()
     {
         using var gate = new SemaphoreSlim(0);
         var fetched = 0;
@@ -100,26 +104,46 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
             await gate.WaitAsync(TimeSpan.FromSeconds(30)); // a deadline, not a sleep: released below
             await Origin.Write(context, "word", "text/plain");
         })).ToArray();
-        SetChunkSize(10);
+        SetSliceSize(5);
 
         var id = (await _app.StartAsync(Body(urls, 4))).Text("id");
         await Eventually.GetAsync(() => Task.FromResult(Volatile.Read(ref fetched)), n => n > 0, what: "the batch to be in flight");
-        SetChunkSize(25); // were replay to see it, the parent would fetch all 25 itself: not what its history holds
+        SetSliceSize(25); // were replay to see it, the next slice would hold all the rest: not what the blobs hold
         gate.Release(urls.Length);
         var batch = await _app.CompletedAsync(id);
+        var pages = await PagesAsync(id, "offset=0&limit=25");
 
         Assert.Equal("completed", batch.Text("status"));
         Assert.Equal(25, batch.Body.GetProperty("result").GetProperty("totalWords").GetInt64());
-        Assert.NotNull(await _app.Client.GetInstanceAsync($"{id}-0002")); // 10 + 10 + 5
-        Assert.Null(await _app.Client.GetInstanceAsync($"{id}-0003"));
+        Assert.Equal(urls.Select(u => u.AbsoluteUri), pages.Body.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("url").GetString()));
+        Assert.Equal(10, await BlobCountAsync(id)); // 5 slices: their URLs and their pages
     }
 
     [Fact]
-    public async Task Batches_AreListedNewestFirst_InPages_WithoutTheirSubOrchestrations()
+    public async Task ABatchStartedBeforeSlices_StillRunsAsItBegan()
     {
-        SetChunkSize(10);
+        // An input as the former version wrote it: the URLs inline, no slice size. A deployment must not break it.
+        Uri[] urls = [origin.Page("one"), origin.Page("two words"), origin.Status(404)];
+        var id = await _app.Client.ScheduleNewOrchestrationInstanceAsync(
+            Tally.Batches.BatchService.OrchestratorName,
+            new Tally.Batches.BatchRequest([.. urls.Select(u => u.AbsoluteUri)], 2, new Tally.Batches.BatchRetry(2, 50)),
+            new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = "b" + Tally.Jobs.JobIds.NewKey(_app.Clock.GetUtcNow()) });
+
+        var batch = await _app.CompletedAsync(id);
+        var pages = await PagesAsync(id, "offset=1&limit=2");
+
+        Assert.True(batch.Status == 200, batch.ToString());
+        Assert.Equal("completed", batch.Text("status"));
+        Assert.Equal(3, batch.Body.GetProperty("result").GetProperty("totalWords").GetInt64());
+        Assert.Equal(3, batch.Body.GetProperty("progress").GetProperty("total").GetInt32());
+        Assert.Equal([urls[1].AbsoluteUri, urls[2].AbsoluteUri], pages.Body.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("url").GetString()));
+    }
+
+    [Fact]
+    public async Task Batches_AreListedNewestFirst_InPages()
+    {
         var ids = new List<string>();
-        foreach (var size in new[] { 1, 25, 2 }) // the 25-URL batch runs three sub-orchestrations
+        foreach (var size in new[] { 1, 25, 2 })
         {
             _app.Clock.Advance(TimeSpan.FromMilliseconds(1)); // batch ids carry the millisecond they were started
             var id = (await _app.StartAsync(Body([.. Enumerable.Range(0, size).Select(_ => origin.Page("word"))], 4))).Text("id");
@@ -187,12 +211,11 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     }
 
     [Fact]
-    public async Task LargeBatch_ShowsPagesDone_AsItsChunksReportThem_BeforeAnyChunkFinishes()
+    public async Task Progress_CountsEachSliceAsItFinishes_WhileLaterOnesAreStillRunning()
     {
-        // Was: the batch counted a chunk only once it had finished, so a large batch read 0 done for a long time.
-        SetChunkSize(10);
+        SetSliceSize(5);
         using var gate = new SemaphoreSlim(0);
-        var urls = Enumerable.Range(0, 30).Select(i => i % 10 < 5
+        var urls = Enumerable.Range(0, 30).Select(i => i < 10
             ? origin.Page("word")
             : origin.Serve(async context =>
             {
@@ -200,14 +223,13 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
                 await Origin.Write(context, "word", "text/plain");
             })).ToArray();
 
-        var id = (await _app.StartAsync(Body(urls, 2))).Text("id"); // two chunks at a time, one fetch each
-        var during = await Eventually.GetAsync(() => _app.GetAsync(id), b => Done(b) >= 10, what: "the first pages of two chunks");
-        var third = await _app.Client.GetInstanceAsync($"{id}-0002");
+        var id = (await _app.StartAsync(Body(urls, 2))).Text("id"); // one slot of two fetches: slices of 5 run one after another
+        var during = await Eventually.GetAsync(() => _app.GetAsync(id), b => Done(b) >= 10, what: "the first two slices");
         gate.Release(urls.Length);
         var batch = await _app.CompletedAsync(id);
 
         Assert.Equal("running", during.Text("status"));
-        Assert.Null(third); // no chunk had finished, so the third had not started: the 10 came from reports
+        Assert.Equal(10, Done(during));
         Assert.Equal(30, Done(batch));
         Assert.Equal(30, batch.Body.GetProperty("result").GetProperty("totalWords").GetInt64());
 
@@ -242,50 +264,52 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     }
 
     [Fact]
-    public async Task Terminate_StopsARunningBatch()
+    public async Task Terminate_StopsARunningBatch_AndNoFurtherSliceStarts()
     {
-        var release = new TaskCompletionSource();
-        var url = origin.Serve(async context =>
+        SetSliceSize(4);
+        using var gate = new SemaphoreSlim(0);
+        var urls = Enumerable.Range(0, 40).Select(_ => origin.Serve(async context =>
         {
-            await release.Task;
+            await gate.WaitAsync(TimeSpan.FromSeconds(60)); // a deadline, not a sleep: released below
             await Origin.Write(context, "late", "text/plain");
-        });
-        try
-        {
-            var id = (await _app.StartAsync(Body([url, url], 2))).Text("id");
-            await Eventually.GetAsync(() => Task.FromResult(origin.Hits(url)), hits => hits > 0, what: "the batch to start fetching");
+        })).ToArray();
+        var id = (await _app.StartAsync(Body(urls, 2))).Text("id");
+        await Eventually.GetAsync(() => Task.FromResult(urls.Sum(origin.Hits)), hits => hits == 2, what: "the batch to start fetching");
 
-            var terminated = await _app.ExecuteAsync(_app.Api.TerminateBatch(TallyApp.Request("DELETE"), _app.Client, id, default));
-            var batch = await _app.CompletedAsync(id);
-            var again = await _app.ExecuteAsync(_app.Api.TerminateBatch(TallyApp.Request("DELETE"), _app.Client, id, default));
+        var terminated = await _app.ExecuteAsync(_app.Api.TerminateBatch(TallyApp.Request("DELETE"), _app.Client, id, default));
+        var batch = await _app.CompletedAsync(id);
+        gate.Release(urls.Length); // the running slice finishes its 4 URLs (an activity cannot be stopped); none after it starts
+        var again = await _app.ExecuteAsync(_app.Api.TerminateBatch(TallyApp.Request("DELETE"), _app.Client, id, default));
+        var running = await Eventually.GetAsync(() => Task.FromResult(urls.Sum(origin.Hits)), hits => hits >= 4, what: "the running slice to finish");
 
-            Assert.Equal(202, terminated.Status);
-            Assert.Equal("terminated", batch.Text("status"));
-            Assert.Equal(409, again.Status);
-            Assert.Equal("application/problem+json", again.ContentType);
-        }
-        finally
-        {
-            release.SetResult();
-        }
+        Assert.Equal(202, terminated.Status);
+        Assert.Equal("terminated", batch.Text("status"));
+        Assert.Equal(409, again.Status);
+        Assert.Equal("application/problem+json", again.ContentType);
+        Assert.Equal(4, running);
+        Assert.Equal(4, urls.Sum(origin.Hits)); // read after: still the one slice, so nothing was scheduled after the terminate
     }
 
     [Fact]
-    public async Task TwoThousandUrls_CompleteThroughSubOrchestrations_WithTheRightTotal()
+    public async Task TwoThousandUrls_CompleteInSlices_WithTheRightTotal_AndNoUrlInTheOrchestration()
     {
         var page = origin.Page("two words");
         var urls = Enumerable.Range(0, 2000).Select(i => new Uri($"{page}?n={i}")).ToArray();
 
-        // Parallelism 1 keeps the in-process host below its concurrency cap, where it polls every 500 ms for a free slot.
-        var id = (await _app.StartAsync(Body(urls, 1))).Text("id");
+        var id = (await _app.StartAsync(Body(urls, 16))).Text("id");
         var batch = await _app.CompletedAsync(id, TimeSpan.FromMinutes(5));
-        var chunks = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => _app.Client.GetInstanceAsync($"{id}-{i:D4}")));
+        var tail = await PagesAsync(id, "offset=1990&limit=100");
+        var instance = await _app.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
 
         Assert.Equal("completed", batch.Text("status"));
         Assert.Equal(4000, batch.Body.GetProperty("result").GetProperty("totalWords").GetInt64());
         Assert.Equal(2000, batch.Body.GetProperty("result").GetProperty("succeeded").GetInt32());
-        Assert.All(chunks, chunk => Assert.Equal(OrchestrationRuntimeStatus.Completed, chunk?.RuntimeStatus));
-        Assert.Null(await _app.Client.GetInstanceAsync($"{id}-0004"));
+        Assert.Equal(100, batch.Body.GetProperty("result").GetProperty("pages").GetArrayLength()); // the first page; the rest by reference
+        Assert.Equal($"/api/batches/{id}/pages?offset=100&limit=100", batch.Text("nextPages"));
+        Assert.Equal(urls[1990..].Select(u => u.AbsoluteUri), tail.Body.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("url").GetString()));
+        Assert.DoesNotContain("http", instance!.SerializedInput);
+        Assert.DoesNotContain("http", instance.SerializedOutput);
+        Assert.True(instance.SerializedInput!.Length < 200, instance.SerializedInput);
     }
 
     [Fact]
@@ -312,21 +336,25 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
         Assert.Equal(30, seen[^1]);
         Assert.True(seen.Distinct().Count() > 2, $"progress should be seen rising, saw {string.Join(",", seen)}");
         Assert.Equal(30, last.Body.GetProperty("result").GetProperty("pages").GetArrayLength());
+        Assert.False(last.Body.TryGetProperty("nextPages", out _)); // all 30 fit the first page
     }
 
     [Fact]
-    public async Task FinishedBatches_OlderThanTheTtl_ArePurged()
+    public async Task FinishedBatches_OlderThanTheTtl_ArePurged_WithTheirBlobs()
     {
-        var id = (await _app.StartAsync(Body([origin.Page("soon gone")], 1))).Text("id");
+        var id = (await _app.StartAsync(Body([origin.Page("soon gone"), origin.Page("also gone")], 1))).Text("id");
         await _app.CompletedAsync(id);
+        var blobs = await BlobCountAsync(id);
 
         var early = await _app.Batches.PurgeFinishedAsync(_app.Client, default);
         _app.Clock.Advance(TimeSpan.FromDays(2));
         var late = await _app.Batches.PurgeFinishedAsync(_app.Client, default);
 
         Assert.Equal(0, early);
+        Assert.True(blobs > 0);
         Assert.True(late >= 1);
         Assert.Equal(404, (await _app.GetAsync(id)).Status);
+        Assert.Equal(0, await BlobCountAsync(id));
     }
 
     public static TheoryData<string, string> BadBodies => new()
@@ -388,9 +416,15 @@ public sealed class BatchTests(Origin origin) : IClassFixture<Origin>, IAsyncLif
     private Task<ApiResponse> PagesAsync(string id, string query) =>
         _app.ExecuteAsync(_app.Api.GetBatchPages(TallyApp.Request("GET", query: "?" + query), _app.Client, id, default));
 
-    private void SetChunkSize(int size)
+    private void SetSliceSize(int size)
     {
-        _app.Configuration["Tally:Batches:ChunkSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _app.Configuration["Tally:Batches:SliceSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _app.Configuration.Reload();
+    }
+
+    private async Task<int> BlobCountAsync(string id)
+    {
+        var container = new Azure.Storage.Blobs.BlobContainerClient(fixture.Azurite.ConnectionString, Tally.Batches.BatchStore.ContainerName);
+        return await container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = $"{id}/" }).CountAsync();
     }
 }

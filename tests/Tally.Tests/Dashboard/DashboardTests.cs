@@ -31,7 +31,11 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     public async Task InitializeAsync()
     {
         await fixture.ResetStorageAsync();
-        _app = new TallyApp(fixture.Azurite, new Dictionary<string, string?> { ["Tally:Batches:RetryInterval"] = "00:00:00.050" });
+        _app = new TallyApp(fixture.Azurite, new Dictionary<string, string?>
+        {
+            ["Tally:Batches:RetryInterval"] = "00:00:00.050",
+            ["Tally:Batches:SliceSize"] = "4", // progress moves every 4 pages, so a test can hold a batch part-way
+        });
         await _app.ClearQueuesAsync();
         _durable = await BatchApp.StartTestHostAsync(_app.Get<BatchFunctions>());
         _server = await FunctionsServer.StartAsync(_app.Services, _durable.Client);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
@@ -35,11 +36,16 @@ public sealed class BatchApp : IAsyncDisposable
 
     public BatchService Batches => _services.GetRequiredService<BatchService>();
 
-    public static async Task<BatchApp> StartAsync()
+    public BatchStore Store => _services.GetRequiredService<BatchStore>();
+
+    /// <param name="storage">Azurite's connection string: the batches' blobs, and with <paramref name="azureStorageBackend"/> the task hub.</param>
+    /// <param name="azureStorageBackend">Run on the Durable Azure Storage backend (as the Functions host does) rather than in memory.</param>
+    /// <param name="taskHub">The task hub's name on that backend.</param>
+    public static async Task<BatchApp> StartAsync(string storage, bool azureStorageBackend = false, string taskHub = "tally")
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true", // batches never touch it
+            ["AzureWebJobsStorage"] = storage,
             ["Tally:Fetch:AllowPrivateNetworks"] = "true",
             ["Tally:Batches:RetryInterval"] = "00:00:00.050",
         }).Build();
@@ -54,23 +60,32 @@ public sealed class BatchApp : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         var app = new BatchApp(services.BuildServiceProvider(), clock, configuration);
 
-        app._host = await StartTestHostAsync(app._services.GetRequiredService<BatchFunctions>());
+        app._host = await StartTestHostAsync(app._services.GetRequiredService<BatchFunctions>(), azureStorageBackend ? storage : null, taskHub);
         return app;
     }
 
-    /// <summary>Starts a test host that runs the app's batch orchestrator and activity, as registered under their function names.</summary>
-    public static async Task<DurableTaskTestHost> StartTestHostAsync(BatchFunctions functions)
+    /// <summary>
+    /// Starts a host that runs the app's batch orchestrator and activities, registered under their function names:
+    /// in memory, or on the Azure Storage backend over Azurite when <paramref name="azureStorage"/> is given.
+    /// </summary>
+    public static async Task<DurableTaskTestHost> StartTestHostAsync(BatchFunctions functions, string? azureStorage = null, string taskHub = "tally")
     {
+        void Register(DurableTaskRegistry registry) => registry
+            .AddOrchestratorFunc<BatchRequest, BatchResult>(nameof(BatchFunctions.RunBatch), (context, _) => functions.RunBatch(context))
+            .AddActivityFunc<SliceWork, SliceSummary>(nameof(BatchFunctions.CountBatchSlice), (context, work) => functions.CountBatchSlice(work, CancellationToken.None))
+            .AddActivityFunc<string, PageResult>(nameof(BatchFunctions.CountBatchPage), (context, url) => functions.CountBatchPage(url, CancellationToken.None));
+
+        if (azureStorage is not null)
+        {
+            return await AzureStorageDurableHost.StartAsync(azureStorage, taskHub, Register);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 // A port the OS says is free: the host's own pick (random in 30000-40000) can collide with ephemeral ports.
-                return await DurableTaskTestHost.StartAsync(
-                    registry => registry
-                        .AddOrchestratorFunc<BatchRequest, BatchResult>(nameof(BatchFunctions.RunBatch), (context, _) => functions.RunBatch(context))
-                        .AddActivityFunc<string, PageResult>(nameof(BatchFunctions.CountBatchPage), (context, url) => functions.CountBatchPage(url, CancellationToken.None)),
-                    new DurableTaskTestHostOptions { Port = Ports.Free() });
+                return await DurableTaskTestHost.StartAsync(Register, new DurableTaskTestHostOptions { Port = Ports.Free() });
             }
             catch (IOException) when (attempt < 3)
             {
