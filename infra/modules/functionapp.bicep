@@ -60,6 +60,7 @@ var tallySettings = {
   Tally__Batches__DefaultParallelism: '16'
   Tally__Batches__MaxParallelism: '64'
   Tally__Batches__SliceSize: '0'
+  Tally__Batches__SlicesPerGeneration: '100'
   Tally__Batches__RetryAttempts: '4'
   Tally__Batches__RetryInterval: '00:00:02'
 }

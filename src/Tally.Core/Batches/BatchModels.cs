@@ -15,11 +15,18 @@ namespace Tally.Batches;
 /// <param name="ChunkSize">Earlier batches only: the most URLs one orchestration fetched itself (0: 500).</param>
 /// <param name="SliceSize">The URLs one slice activity fetches; 0 in batches started before slices.</param>
 /// <param name="UrlCount">How many URLs the batch has (with slices).</param>
-public sealed record BatchRequest(IReadOnlyList<string> Urls, int MaxParallelism, BatchRetry Retry, int ChunkSize = 0, int SliceSize = 0, int UrlCount = 0)
+/// <param name="GenerationSize">How many slices one generation of the orchestration starts before it continues as new.</param>
+/// <param name="Carried">Where the previous generation left off; null in the first.</param>
+public sealed record BatchRequest(
+    IReadOnlyList<string> Urls, int MaxParallelism, BatchRetry Retry, int ChunkSize = 0, int SliceSize = 0, int UrlCount = 0,
+    int GenerationSize = 0, BatchCarry? Carried = null)
 {
     /// <summary>How many URLs the batch has, whichever way it carries them.</summary>
     public int Total => SliceSize > 0 ? UrlCount : Urls.Count;
 }
+
+/// <summary>What one generation of a batch's orchestration hands the next: the first slice not yet started, and the totals so far.</summary>
+public sealed record BatchCarry(int NextSlice, int Done, int Failed, long Words);
 
 /// <summary>One slice activity's input: which slice of which batch, how many of its fetches may run at once, and the retry policy.</summary>
 public sealed record SliceWork(string BatchId, int Slice, int Parallelism, BatchRetry Retry);

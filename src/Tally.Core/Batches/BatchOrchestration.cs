@@ -12,7 +12,10 @@ namespace Tally.Batches;
 /// <remarks>
 /// Deterministic, as an orchestrator must be: no clock, GUID, random or I/O outside the context. The Durable cost is
 /// per activity, not per fetch: a 10,000-URL batch at parallelism 16 is 313 activities, not 10,000, and its history
-/// holds only their small inputs and totals (the URLs and pages are in blobs).
+/// holds only their small inputs and totals (the URLs and pages are in blobs). Every
+/// <see cref="BatchRequest.GenerationSize"/> slices the orchestration continues as new with only its totals, so no
+/// history grows with the batch, and the batch's parallelism is never split among sub-orchestrations; between
+/// generations the window drains once.
 /// Batches started before slices run the former way (one activity a URL; sub-orchestrations of
 /// <see cref="BatchRequest.ChunkSize"/> URLs), which stays below for them.
 /// </remarks>
@@ -33,24 +36,27 @@ public static class BatchOrchestration
     /// <summary>The share of <paramref name="maxParallelism"/> slot <paramref name="slot"/> of <paramref name="slots"/> gets: the shares add up to it.</summary>
     public static int Share(int maxParallelism, int slots, int slot) => (maxParallelism / slots) + (slot < maxParallelism % slots ? 1 : 0);
 
+
     /// <summary>Runs a batch of slices in <paramref name="context"/>.</summary>
     /// <param name="context">The orchestration context.</param>
-    /// <param name="request">The batch.</param>
+    /// <param name="request">The batch, with where an earlier generation left off.</param>
     /// <param name="sliceActivity">The slice activity's name.</param>
     /// <returns>The totals; the pages are in the batch's blobs.</returns>
     public static async Task<BatchResult> RunSlicesAsync(TaskOrchestrationContext context, BatchRequest request, string sliceActivity)
     {
         var sliceCount = (request.UrlCount + request.SliceSize - 1) / request.SliceSize;
+        var carried = request.Carried ?? new BatchCarry(0, 0, 0, 0);
+        var end = Math.Min(sliceCount, carried.NextSlice + request.GenerationSize);
         var width = Math.Max(1, Math.Min(sliceCount, Slots(request.MaxParallelism)));
         var options = TaskOptions.FromRetryPolicy(new RetryPolicy(
             request.Retry.MaxAttempts, TimeSpan.FromMilliseconds(request.Retry.FirstIntervalMs), backoffCoefficient: 2));
         var freeSlots = new Queue<int>(Enumerable.Range(0, width));
         var inFlight = new Dictionary<Task<SliceSummary>, int>(); // each running slice and its slot
-        var (next, done, failed, words) = (0, 0, 0, 0L);
-        context.SetCustomStatus(new BatchProgress(0, request.UrlCount, 0));
-        while (next < sliceCount || inFlight.Count > 0)
+        var (next, done, failed, words) = (carried.NextSlice, carried.Done, carried.Failed, carried.Words);
+        context.SetCustomStatus(new BatchProgress(done, request.UrlCount, failed));
+        while (next < end || inFlight.Count > 0)
         {
-            while (next < sliceCount && freeSlots.TryDequeue(out var slot))
+            while (next < end && freeSlots.TryDequeue(out var slot))
             {
                 var work = new SliceWork(context.InstanceId, next++, Share(request.MaxParallelism, width, slot), request.Retry);
                 inFlight[context.CallActivityAsync<SliceSummary>(sliceActivity, work, options)] = slot;
@@ -62,6 +68,12 @@ public static class BatchOrchestration
             var slice = await finished; // a slice whose retries are spent (storage down) fails the batch, with its reason
             (done, failed, words) = (done + slice.Done, failed + slice.Failed, words + slice.Words);
             context.SetCustomStatus(new BatchProgress(done, request.UrlCount, failed));
+        }
+
+        if (end < sliceCount)
+        {
+            context.ContinueAsNew(request with { Carried = new BatchCarry(end, done, failed, words) });
+            return null!; // the next generation's result is the batch's
         }
 
         return new BatchResult(words, done - failed, failed, []);

@@ -30,7 +30,7 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
         var settings = options.CurrentValue;
         var parallelism = maxParallelism ?? settings.DefaultParallelism;
         var sliceSize = settings.SliceSize > 0 ? settings.SliceSize : BatchOrchestration.SliceSizeFor(parallelism);
-        var request = new BatchRequest([], parallelism, new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds), SliceSize: sliceSize, UrlCount: urls.Count);
+        var request = new BatchRequest([], parallelism, new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds), SliceSize: sliceSize, UrlCount: urls.Count, GenerationSize: settings.SlicesPerGeneration);
         var id = $"b{JobIds.NewKey(time.GetUtcNow())}";
         await store.WriteUrlsAsync(id, [.. urls.Select(u => u.AbsoluteUri)], sliceSize, cancellationToken).ConfigureAwait(false);
         try

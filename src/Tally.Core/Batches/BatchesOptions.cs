@@ -25,6 +25,11 @@ public sealed class BatchesOptions : IValidatableObject
     [Range(0, 1000)]
     public int SliceSize { get; set; }
 
+    /// <summary>How many slices one generation of a batch's orchestration starts before it continues as new with its totals: bounds every history.</summary>
+    /// <remarks>Read when a batch starts and carried in its input.</remarks>
+    [Range(2, 1000)]
+    public int SlicesPerGeneration { get; set; } = 100;
+
     /// <summary>Attempts per URL for transient failures, the first included.</summary>
     [Range(1, 10)]
     public int RetryAttempts { get; set; } = 4;

@@ -340,6 +340,28 @@ public sealed class BatchTests(BatchFixture fixture) : IClassFixture<BatchFixtur
     }
 
     [Fact]
+    public async Task ABatchOfManySlices_ContinuesAsNewEachGeneration_AndKeepsItsTotals()
+    {
+        SetSliceSize(1);
+        _app.Configuration["Tally:Batches:SlicesPerGeneration"] = "10"; // 25 slices: three generations, no history holds more than 10
+        _app.Configuration.Reload();
+        var page = origin.Page("three little words");
+        var urls = Enumerable.Range(0, 25).Select(i => new Uri($"{page}?n={i}")).ToArray();
+
+        var id = (await _app.StartAsync(Body(urls, 8))).Text("id");
+        var batch = await _app.CompletedAsync(id, TimeSpan.FromMinutes(3));
+        var tail = await PagesAsync(id, "offset=20&limit=10");
+        var last = (await _app.Client.GetInstanceAsync(id, getInputsAndOutputs: true))!.ReadInputAs<Tally.Batches.BatchRequest>()!;
+
+        Assert.Equal("completed", batch.Text("status"));
+        Assert.Equal(75, batch.Body.GetProperty("result").GetProperty("totalWords").GetInt64());
+        Assert.Equal(25, batch.Body.GetProperty("progress").GetProperty("done").GetInt32());
+        Assert.Equal(urls[20..].Select(u => u.AbsoluteUri), tail.Body.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("url").GetString()));
+        Assert.Equal(new Tally.Batches.BatchCarry(20, 20, 0, 60), last.Carried); // the last generation began at slice 20, with the first 20's totals
+        Assert.Equal(10, last.GenerationSize);
+    }
+
+    [Fact]
     public async Task FinishedBatches_OlderThanTheTtl_ArePurged_WithTheirBlobs()
     {
         var id = (await _app.StartAsync(Body([origin.Page("soon gone"), origin.Page("also gone")], 1))).Text("id");
