@@ -57,6 +57,33 @@ public sealed class JobIndex(TableServiceClient tables)
         }
     }
 
+    /// <summary>Moves the rows of several jobs of one request (one partition) in one transaction; one at a time if a row was already gone.</summary>
+    public async Task MoveGroupAsync(IReadOnlyList<(JobEntity Job, JobStatus From)> moves, CancellationToken cancellationToken)
+    {
+        var actions = moves.Where(m => m.From != m.Job.JobStatus).SelectMany(m => new[]
+        {
+            new TableTransactionAction(TableTransactionActionType.Delete, Entity(m.Job.Id, m.From), ETag.All),
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(m.Job.Id, m.Job.JobStatus)),
+        }).ToArray();
+        if (actions.Length == 0)
+        {
+            return;
+        }
+
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 404)
+        {
+            foreach (var (job, from) in moves)
+            {
+                await MoveAsync(job, from, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Deletes one row (a stale one, or one whose job was purged).</summary>
     public async Task RemoveAsync(IndexRow row, CancellationToken cancellationToken)
     {

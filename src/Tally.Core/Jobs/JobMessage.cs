@@ -3,7 +3,9 @@ using System.Text.Json;
 namespace Tally.Jobs;
 
 /// <summary>
-/// The message on <c>tally-jobs</c>: the job id and the run it starts, since the record holds the rest.
+/// A job a message on <c>tally-jobs</c> starts: the job id and the run, since the record holds the rest. A message
+/// names one job (<c>{"jobId": …, "run": 1}</c>, as a retry sends it) or, for a request of many URLs, several of its
+/// jobs (<c>{"jobs": [{"jobId": …, "run": 1}, …]}</c>, see <see cref="JobQueue.JobsPerMessage"/>).
 /// JSON, base64-encoded on the queue as the queue trigger expects by default.
 /// </summary>
 /// <param name="JobId">The job.</param>
@@ -15,17 +17,34 @@ public sealed record JobMessage(string JobId, int Run)
     /// <summary>The message's JSON text.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>Reads a message's text; null when it is not a job message.</summary>
-    public static JobMessage? Parse(string? text)
+    /// <summary>The text of a message that starts <paramref name="jobs"/>: the one-job form for one, the group form for more.</summary>
+    public static string ToJson(IReadOnlyList<JobMessage> jobs) =>
+        jobs.Count == 1 ? jobs[0].ToJson() : JsonSerializer.Serialize(new Group(jobs), Json);
+
+    /// <summary>Reads a one-job message's text; null when it is not one.</summary>
+    public static JobMessage? Parse(string? text) => ParseAll(text) is [var one] ? one : null;
+
+    /// <summary>Reads a message's text, either form; null when it is not a job message (or names a job wrongly).</summary>
+    public static IReadOnlyList<JobMessage>? ParseAll(string? text)
     {
         try
         {
-            var message = string.IsNullOrWhiteSpace(text) ? null : JsonSerializer.Deserialize<JobMessage>(text, Json);
-            return JobIds.IsValid(message?.JobId) && message!.Run > 0 ? message : null;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            using var json = JsonDocument.Parse(text);
+            IReadOnlyList<JobMessage?> jobs = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("jobs", out var group)
+                ? group.Deserialize<JobMessage?[]>(Json) ?? []
+                : [json.RootElement.Deserialize<JobMessage>(Json)];
+            return jobs.Count > 0 && jobs.All(job => JobIds.IsValid(job?.JobId) && job!.Run > 0) ? [.. jobs.Select(job => job!)] : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private sealed record Group(IReadOnlyList<JobMessage> Jobs);
 }

@@ -9,10 +9,20 @@ public sealed class JobQueue(QueueServiceClient queues)
     private readonly QueueClient _queue = queues.GetQueueClient(JobStorage.QueueName);
     private readonly Once _created = new();
 
+    /// <summary>
+    /// The most jobs of one request a message starts. The queue has no batch send, so a 1,000-URL request is 125
+    /// sends rather than 1,000; the worker runs a message's jobs at once, so the host's 24 messages in flight
+    /// (host.json) are up to 192 fetches per instance.
+    /// </summary>
+    public const int JobsPerMessage = 8;
+
     /// <summary>Enqueues the message that starts run <paramref name="run"/> of job <paramref name="id"/>.</summary>
-    public async Task SendAsync(string id, int run, CancellationToken cancellationToken)
+    public Task SendAsync(string id, int run, CancellationToken cancellationToken) => SendAsync([new JobMessage(id, run)], cancellationToken);
+
+    /// <summary>Enqueues one message that starts <paramref name="jobs"/> (at most <see cref="JobsPerMessage"/>).</summary>
+    public async Task SendAsync(IReadOnlyList<JobMessage> jobs, CancellationToken cancellationToken)
     {
         await _created.RunAsync(ct => _queue.CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        await _queue.SendMessageAsync(new JobMessage(id, run).ToJson(), cancellationToken).ConfigureAwait(false);
+        await _queue.SendMessageAsync(JobMessage.ToJson(jobs), cancellationToken).ConfigureAwait(false);
     }
 }

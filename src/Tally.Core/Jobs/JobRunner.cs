@@ -15,24 +15,64 @@ namespace Tally.Jobs;
 public sealed partial class JobRunner(
     JobStore store, PageCounter pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, ILogger<JobRunner> logger)
 {
-    /// <summary>Runs the job a <c>tally-jobs</c> message names.</summary>
+    /// <summary>Runs the jobs a <c>tally-jobs</c> message names, all at once.</summary>
     /// <param name="messageText">The message.</param>
-    /// <param name="messageId">The queue's id for the message, the same for each of its deliveries: the token that claims the job.</param>
+    /// <param name="messageId">The queue's id for the message, the same for each of its deliveries: the token that claims its jobs.</param>
     /// <param name="cancellationToken">Canceled when the host stops the function.</param>
     /// <remarks>
-    /// A message of an earlier run, for a finished job, or meeting another message's live claim is dropped:
-    /// the claim's own message carries the job on (if its worker dies, it comes back and claims again).
+    /// For each job, a message of an earlier run, for a finished job, or meeting another message's live claim does
+    /// nothing: the claim's own message carries the job on (if its worker dies, it comes back and claims again).
+    /// When a job of a group fails transiently, the others still finish, then the message is delivered again:
+    /// the finished ones are skipped then, and only that job is fetched again.
     /// </remarks>
     /// <exception cref="JobRetryException">A transient failure: deliver the message again.</exception>
     public async Task RunAsync(string messageText, string messageId, CancellationToken cancellationToken)
     {
-        if (JobMessage.Parse(messageText) is not { } message)
+        if (JobMessage.ParseAll(messageText) is not { } jobs)
         {
             LogMalformed(JobStorage.QueueName, messageText);
             return;
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId, ["Run"] = message.Run });
+        // A group is claimed with three storage calls in all (a query, a transaction, an index transaction), not three
+        // a job; if another writer got there first, each job is claimed on its own, as a one-job message is.
+        // Their results are written together too, as they come: each write takes whatever finished meanwhile.
+        var claims = jobs.Count > 1 ? await ClaimGroupAsync(jobs, messageId, cancellationToken).ConfigureAwait(false) : null;
+        var writer = new GroupWriter(store);
+        await Task.WhenAll(jobs.Select((job, i) => claims is null
+            ? RunOneAsync(job, messageId, cancellationToken)
+            : claims[i] is { } claimed ? RunClaimedAsync(job, claimed, messageId, writer.SaveAsync, cancellationToken) : Task.CompletedTask)).ConfigureAwait(false);
+    }
+
+    /// <summary>Claims a group's jobs at once; null to claim them one at a time. A job not claimed is logged and has a null entry.</summary>
+    private async Task<JobEntity?[]?> ClaimGroupAsync(IReadOnlyList<JobMessage> jobs, string messageId, CancellationToken cancellationToken)
+    {
+        var runs = jobs.ToDictionary(j => j.JobId, j => j.Run);
+        var outcomes = new Dictionary<string, ClaimOutcome>();
+        var now = time.GetUtcNow();
+        var results = await store.UpdateGroupAsync(
+            [.. jobs.Select(j => j.JobId)],
+            j => (outcomes[j.Id] = JobStateMachine.Claim(j, runs[j.Id], messageId, now, options.CurrentValue.ClaimTimeout)) == ClaimOutcome.Claimed,
+            cancellationToken).ConfigureAwait(false);
+        if (results is null)
+        {
+            return null;
+        }
+
+        return [.. results.Select((r, i) =>
+        {
+            if (r.Changed)
+            {
+                return r.Job;
+            }
+
+            LogSkipped(jobs[i].JobId, jobs[i].Run, r.Job is null ? "gone" : outcomes[r.Job.Id].ToString().ToLowerInvariant());
+            return null;
+        })];
+    }
+
+    private async Task RunOneAsync(JobMessage message, string messageId, CancellationToken cancellationToken)
+    {
         var outcome = ClaimOutcome.Finished;
         var (job, claimed) = await store.UpdateAsync(
             message.JobId,
@@ -45,6 +85,18 @@ public sealed partial class JobRunner(
             return;
         }
 
+        await RunClaimedAsync(message, job, messageId, (claimed, change) => store.UpdateAsync(claimed.Id, change, claimed, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Saves a change to a claimed job. Not canceled with the invocation: the work is done, and losing its outcome would cost a refetch.</summary>
+    private delegate Task<(JobEntity? Job, bool Changed)> Saver(JobEntity claimed, Func<JobEntity, bool> change);
+
+    /// <summary>Fetches and counts a claimed job's page, and records the result with <paramref name="save"/>.</summary>
+    private async Task RunClaimedAsync(JobMessage message, JobEntity job, string messageId, Saver save, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // the jobs of a message run at once
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId, ["Run"] = message.Run });
+
         PageCount page;
         try
         {
@@ -52,35 +104,43 @@ public sealed partial class JobRunner(
         }
         catch (FetchFailedException ex) when (ex.IsTransient)
         {
-            await SaveAsync(job, j => JobStateMachine.Requeue(j, messageId, ex.Message, ex.HttpStatus)).ConfigureAwait(false);
+            await save(job, j => JobStateMachine.Requeue(j, messageId, ex.Message, ex.HttpStatus)).ConfigureAwait(false);
             LogTransient(job.Id, job.Attempts, ex.Message);
             throw new JobRetryException(job.Id, ex.Message, ex);
         }
         catch (FetchFailedException ex)
         {
-            await FinishAsync(job, j => JobStateMachine.Fail(j, messageId, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+            await FinishAsync(job, save, j => JobStateMachine.Fail(j, messageId, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Not a failure Tally knows: a bug is not fixed by retrying, so the job fails now, saying what happened.
             LogUnexpected(ex, job.Id);
-            await FinishAsync(job, j => JobStateMachine.Fail(j, messageId, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}", null, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+            await FinishAsync(job, save, j => JobStateMachine.Fail(j, messageId, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}", null, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
             return;
         }
 
-        await FinishAsync(job, j => JobStateMachine.Succeed(j, messageId, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+        await FinishAsync(job, save, j => JobStateMachine.Succeed(j, messageId, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
     }
 
-    /// <summary>Marks failed, with its last error, the job whose message the host moved to the poison queue.</summary>
+    /// <summary>Marks failed, with its last error, each unfinished job of a message the host moved to the poison queue.</summary>
     public async Task GiveUpAsync(string messageText, CancellationToken cancellationToken)
     {
-        if (JobMessage.Parse(messageText) is not { } message)
+        if (JobMessage.ParseAll(messageText) is not { } jobs)
         {
             LogMalformed(JobStorage.PoisonQueueName, messageText);
             return;
         }
 
+        foreach (var job in jobs)
+        {
+            await GiveUpOneAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task GiveUpOneAsync(JobMessage message, CancellationToken cancellationToken)
+    {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId, ["Run"] = message.Run });
         var (job, failed) = await store.UpdateAsync(
             message.JobId, j => JobStateMachine.GiveUp(j, message.Run, time.GetUtcNow(), Ttl), null, cancellationToken).ConfigureAwait(false);
@@ -94,13 +154,9 @@ public sealed partial class JobRunner(
 
     private TimeSpan Ttl => options.CurrentValue.ResultTtl;
 
-    /// <summary>Saves a change to a claimed job. Not canceled with the invocation: the work is done, and losing its outcome would cost a refetch.</summary>
-    private Task<(JobEntity? Job, bool Changed)> SaveAsync(JobEntity claimed, Func<JobEntity, bool> change) =>
-        store.UpdateAsync(claimed.Id, change, claimed, CancellationToken.None);
-
-    private async Task FinishAsync(JobEntity claimed, Func<JobEntity, bool> finish)
+    private async Task FinishAsync(JobEntity claimed, Saver save, Func<JobEntity, bool> finish)
     {
-        var (job, finished) = await SaveAsync(claimed, finish).ConfigureAwait(false);
+        var (job, finished) = await save(claimed, finish).ConfigureAwait(false);
         if (finished)
         {
             metrics.JobFinished(job!.Status);
@@ -130,6 +186,70 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, string jobId);
+}
+
+/// <summary>
+/// Writes the results of a message's jobs as they come, together: while one write is under way, the results that
+/// finish wait for it, and the next write takes them all (one transaction and one index transaction). A lone result is
+/// written at once. Not canceled with the invocation, as the work is done.
+/// </summary>
+internal sealed class GroupWriter(JobStore store)
+{
+    private readonly Lock _gate = new();
+    private List<Pending> _pending = [];
+    private bool _writing;
+
+    public Task<(JobEntity? Job, bool Changed)> SaveAsync(JobEntity claimed, Func<JobEntity, bool> change)
+    {
+        var pending = new Pending(claimed, change, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool start;
+        lock (_gate)
+        {
+            _pending.Add(pending);
+            start = !_writing;
+            _writing = true;
+        }
+
+        if (start)
+        {
+            _ = WriteAllAsync();
+        }
+
+        return pending.Done.Task;
+    }
+
+    private async Task WriteAllAsync()
+    {
+        while (true)
+        {
+            List<Pending> batch;
+            lock (_gate)
+            {
+                if (_pending.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+
+                (batch, _pending) = (_pending, []);
+            }
+
+            try
+            {
+                var results = await store.SaveGroupAsync([.. batch.Select(p => (p.Claimed, p.Change))], CancellationToken.None).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.SetResult(results[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(p => p.Done.SetException(ex)); // storage trouble: each job's delivery throws, and the message comes back
+            }
+        }
+    }
+
+    private sealed record Pending(JobEntity Claimed, Func<JobEntity, bool> Change, TaskCompletionSource<(JobEntity? Job, bool Changed)> Done);
 }
 
 /// <summary>A job failed transiently: its message must be delivered again.</summary>

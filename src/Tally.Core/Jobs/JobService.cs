@@ -19,7 +19,8 @@ public sealed partial class JobService(
     /// <summary>Creates a queued job for each URL and sends its message: all of them, or none that anyone can see.</summary>
     /// <remarks>
     /// The records are inserted undispatched (not visible, expiring in minutes), 100 to a transaction;
-    /// then every message is sent; then the records are committed, 100 to a transaction. If anything
+    /// then every message is sent (<see cref="JobQueue.JobsPerMessage"/> jobs to a message); then the records
+    /// are committed, 100 to a transaction. If anything
     /// fails, or the caller cancels, every record written is deleted again (as last read, by ETag), and
     /// a message already sent finds no job and is dropped. What a rollback cannot delete stays invisible
     /// and expires within minutes: no job ever waits for a message that was never sent.
@@ -46,7 +47,8 @@ public sealed partial class JobService(
                 await store.AddAsync(chunks[c], ct).ConfigureAwait(false);
                 written[c] = true;
             }, cancellationToken).ConfigureAwait(false);
-            await ForEachAsync(jobs.Length, (i, ct) => new ValueTask(queue.SendAsync(jobs[i].Id, jobs[i].Run, ct)), cancellationToken).ConfigureAwait(false);
+            var messages = jobs.Chunk(JobQueue.JobsPerMessage).Select(group => group.Select(job => new JobMessage(job.Id, job.Run)).ToArray()).ToArray();
+            await ForEachAsync(messages.Length, (i, ct) => new ValueTask(queue.SendAsync(messages[i], ct)), cancellationToken).ConfigureAwait(false);
             await ForEachAsync(chunks.Length, (c, ct) => new ValueTask(store.CommitAsync(chunks[c], expiresAt, ct)), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -109,6 +109,117 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
     }
 
     /// <summary>
+    /// Applies <paramref name="change"/> to several jobs of one request at once: one query reads them, one transaction
+    /// saves the changed ones (each checked by its ETag), one transaction moves their index rows.
+    /// </summary>
+    /// <returns>
+    /// Each job as stored (null if there is none) and whether its change was saved; or null when the jobs are not in
+    /// one partition or one was changed meanwhile: then nothing was saved, and the caller changes them one at a time.
+    /// </returns>
+    public async Task<(JobEntity? Job, bool Changed)[]?> UpdateGroupAsync(
+        IReadOnlyList<string> ids, Func<JobEntity, bool> change, CancellationToken cancellationToken)
+    {
+        var keys = ids.Select(JobIds.Split).ToArray();
+        if (keys.Select(k => k.PartitionKey).Distinct().Count() != 1 || ids.Count > TransactionSize)
+        {
+            return null;
+        }
+
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var rows = string.Join(" or ", keys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k.RowKey}")));
+        var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {keys[0].PartitionKey}")} and ({rows})";
+        var found = new Dictionary<string, JobEntity>();
+        await foreach (var job in _table.QueryAsync<JobEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found[job.Id] = job;
+        }
+
+        var results = new (JobEntity? Job, JobStatus Before)[ids.Count];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            results[i] = found.TryGetValue(ids[i], out var job) ? (job, job.JobStatus) : (null, default);
+        }
+
+        var changed = new List<(JobEntity Job, JobStatus Before)>();
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i].Job is { } job && change(job))
+            {
+                changed.Add((job, results[i].Before));
+            }
+        }
+
+        if (!await SaveChangedAsync(changed, cancellationToken).ConfigureAwait(false))
+        {
+            return null; // one was changed or deleted since the query: nothing was saved
+        }
+
+        var saves = changed.Select(c => c.Job.Id).ToHashSet();
+        return [.. results.Select(r => (r.Job, r.Job is not null && saves.Contains(r.Job.Id)))];
+    }
+
+    /// <summary>
+    /// Saves changes to several claimed jobs of one request: one transaction for the records (each checked by the ETag it
+    /// was read with), one for their index rows. If one was changed meanwhile, nothing was saved, and each is then
+    /// updated on its own (read again, <paramref name="saves"/>' change applied anew), as <see cref="UpdateAsync"/> does.
+    /// </summary>
+    public async Task<(JobEntity? Job, bool Changed)[]> SaveGroupAsync(
+        IReadOnlyList<(JobEntity Current, Func<JobEntity, bool> Change)> saves, CancellationToken cancellationToken)
+    {
+        if (saves.Count == 1 || saves.Select(s => s.Current.PartitionKey).Distinct().Count() != 1)
+        {
+            return await Task.WhenAll(saves.Select(s => UpdateAsync(s.Current.Id, s.Change, s.Current, cancellationToken))).ConfigureAwait(false);
+        }
+
+        var changed = new List<(JobEntity Job, JobStatus Before)>();
+        var results = new (JobEntity? Job, bool Changed)[saves.Count];
+        for (var i = 0; i < saves.Count; i++)
+        {
+            var (job, change) = saves[i];
+            var before = job.JobStatus;
+            var saved = change(job);
+            results[i] = (job, saved);
+            if (saved)
+            {
+                changed.Add((job, before));
+            }
+        }
+
+        return await SaveChangedAsync(changed, cancellationToken).ConfigureAwait(false)
+            ? results
+            : await Task.WhenAll(saves.Select(s => UpdateAsync(s.Current.Id, s.Change, null, cancellationToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Saves changed records of one partition in one transaction, each checked by its ETag, then moves their index rows
+    /// in one; false, with nothing saved, when one was changed or deleted since it was read.
+    /// </summary>
+    private async Task<bool> SaveChangedAsync(List<(JobEntity Job, JobStatus Before)> changed, CancellationToken cancellationToken)
+    {
+        if (changed.Count == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            var response = await _table.SubmitTransactionAsync(
+                changed.Select(c => new TableTransactionAction(TableTransactionActionType.UpdateReplace, c.Job, c.Job.ETag)), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < changed.Count; i++)
+            {
+                changed[i].Job.ETag = response.Value[i].Headers.ETag ?? default;
+            }
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
+
+        await index.MoveGroupAsync(changed, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
     /// The jobs in <paramref name="status"/> that the API can see, newest first, from the index: each row is
     /// checked against its record (the truth), and a stale one is skipped and repaired.
     /// </summary>

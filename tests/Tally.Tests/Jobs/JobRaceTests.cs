@@ -173,7 +173,10 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
             Interlocked.Decrement(ref inFlight);
             await Origin.Write(context, "word", "text/plain");
         })).ToArray();
-        await _app.PostJobsAsync($$"""{"urls": [{{string.Join(", ", urls.Select(u => $"\"{u}\""))}}]}""");
+        foreach (var url in urls)
+        {
+            await EnqueueAsync(url); // one job a message, so messages in flight are fetches in flight
+        }
 
         var drained = _app.Host.DrainAsync();
         await Eventually.GetAsync(() => Task.FromResult(Volatile.Read(ref inFlight)), n => n == settings.BatchSize, what: "the first batch");
