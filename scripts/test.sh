@@ -14,8 +14,8 @@ chromium=${TALLY_CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$chromium" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Chromium for the dashboard tests (apt-get install chromium)…"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium; } >/dev/null \
+    || echo "Could not install Chromium; the dashboard tests will fail until it is at $chromium (or TALLY_CHROMIUM names one)." >&2
 fi
 
 log=$(mktemp)
