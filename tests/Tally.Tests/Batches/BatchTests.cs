@@ -362,6 +362,22 @@ public sealed class BatchTests(BatchFixture fixture) : IClassFixture<BatchFixtur
     }
 
     [Fact]
+    public async Task ASliceThatCannotReachStorage_IsRetried_ThenFailsTheBatchWithItsReason()
+    {
+        var id = (await _app.StartAsync(Body([origin.Page("never counted")], 1))).Text("id"); // its URLs are written
+        _app.Faults.Reset();
+        _app.Faults.FailAll = true; // then blob storage goes down for good
+
+        var batch = await _app.CompletedAsync(id);
+        var calls = _app.Faults.Calls;
+        _app.Faults.FailAll = false;
+
+        Assert.Equal("failed", batch.Text("status"));
+        Assert.Contains("CountBatchSlice", batch.Text("error"));
+        Assert.Equal(4, calls); // the slice's read of its URLs, once an attempt: Tally:Batches:RetryAttempts
+    }
+
+    [Fact]
     public async Task FinishedBatches_OlderThanTheTtl_ArePurged_WithTheirBlobs()
     {
         var id = (await _app.StartAsync(Body([origin.Page("soon gone"), origin.Page("also gone")], 1))).Text("id");

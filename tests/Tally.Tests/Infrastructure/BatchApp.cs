@@ -38,6 +38,9 @@ public sealed class BatchApp : IAsyncDisposable
 
     public BatchStore Store => _services.GetRequiredService<BatchStore>();
 
+    /// <summary>Fails the app's blob calls on purpose.</summary>
+    public StorageFaults Faults { get; private init; } = new();
+
     /// <param name="storage">Azurite's connection string: the batches' blobs, and with <paramref name="azureStorageBackend"/> the task hub.</param>
     /// <param name="azureStorageBackend">Run on the Durable Azure Storage backend (as the Functions host does) rather than in memory.</param>
     /// <param name="taskHub">The task hub's name on that backend.</param>
@@ -54,11 +57,13 @@ public sealed class BatchApp : IAsyncDisposable
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddTallyCore(configuration);
         services.AddMvcCore();
+        var faults = new StorageFaults();
+        services.Configure<Azure.Storage.Blobs.BlobClientOptions>("Default", options => options.AddPolicy(faults, Azure.Core.HttpPipelinePosition.PerCall));
         services.AddSingleton<BatchFunctions>();
         services.AddSingleton<BatchesApi>();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         services.AddSingleton<TimeProvider>(clock);
-        var app = new BatchApp(services.BuildServiceProvider(), clock, configuration);
+        var app = new BatchApp(services.BuildServiceProvider(), clock, configuration) { Faults = faults };
 
         app._host = await StartTestHostAsync(app._services.GetRequiredService<BatchFunctions>(), azureStorageBackend ? storage : null, taskHub);
         return app;

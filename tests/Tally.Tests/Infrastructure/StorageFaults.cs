@@ -34,6 +34,9 @@ public sealed class StorageFaults : HttpPipelinePolicy
         Volatile.Write(ref _calls, 0);
     }
 
+    /// <summary>When set, every call fails with 503 Server Busy, as an outage that does not end.</summary>
+    public bool FailAll { get; set; }
+
     /// <summary>Makes the <paramref name="k"/>-th call from now fail with 503 Server Busy.</summary>
     public void FailAt(int k)
     {
@@ -60,7 +63,7 @@ public sealed class StorageFaults : HttpPipelinePolicy
             Log.Add(Uri.UnescapeDataString($"{message.Request.Method} {message.Request.Uri.Path}{message.Request.Uri.Query}"));
         }
 
-        if (call == _failAt)
+        if (call == _failAt || FailAll)
         {
             if (_cancel is { } caller)
             {
