@@ -72,31 +72,21 @@ public static class TallyCoreExtensions
             {
                 // The queue trigger decodes base64 by default (host.json messageEncoding), so the sender must encode it.
                 options.MessageEncoding = QueueMessageEncoding.Base64;
-                StorageClientBudget.Apply(options);
-                var connection = Connection(provider);
-                return connection.ConnectionString is { } connectionString
-                    ? new QueueServiceClient(connectionString, options)
-                    : new QueueServiceClient(connection.ServiceUri("queue"), connection.Credential, options);
+                return Create(provider, options, "queue", s => new QueueServiceClient(s, options), (uri, credential) => new QueueServiceClient(uri, credential, options));
             });
             clients.AddClient<TableServiceClient, TableClientOptions>((options, _, provider) =>
-            {
-                StorageClientBudget.Apply(options);
-                var connection = Connection(provider);
-                return connection.ConnectionString is { } connectionString
-                    ? new TableServiceClient(connectionString, options)
-                    : new TableServiceClient(connection.ServiceUri("table"), connection.Credential, options);
-            });
+                Create(provider, options, "table", s => new TableServiceClient(s, options), (uri, credential) => new TableServiceClient(uri, credential, options)));
             clients.AddClient<BlobServiceClient, BlobClientOptions>((options, _, provider) =>
-            {
-                StorageClientBudget.Apply(options);
-                var connection = Connection(provider);
-                return connection.ConnectionString is { } connectionString
-                    ? new BlobServiceClient(connectionString, options)
-                    : new BlobServiceClient(connection.ServiceUri("blob"), connection.Credential, options);
-            });
+                Create(provider, options, "blob", s => new BlobServiceClient(s, options), (uri, credential) => new BlobServiceClient(uri, credential, options)));
         });
         return services;
 
-        StorageConnection Connection(IServiceProvider provider) => new(section, provider.GetRequiredService<AzureComponentFactory>());
+        // One storage client within the storage budget, from the connection string, or else from the service's URI and the identity.
+        T Create<T>(IServiceProvider provider, Azure.Core.ClientOptions options, string service, Func<string, T> fromString, Func<Uri, Azure.Core.TokenCredential, T> fromIdentity)
+        {
+            StorageClientBudget.Apply(options);
+            var connection = new StorageConnection(section, provider.GetRequiredService<AzureComponentFactory>());
+            return connection.ConnectionString is { } connectionString ? fromString(connectionString) : fromIdentity(connection.ServiceUri(service), connection.Credential);
+        }
     }
 }

@@ -45,8 +45,13 @@ public sealed class JobOverviewService(JobIndex index, JobThroughput throughput,
 
     private async Task<long> Depth(string queue, CancellationToken cancellationToken)
     {
-        var client = queues.GetQueueClient(queue);
-        var exists = await client.ExistsAsync(cancellationToken).ConfigureAwait(false);
-        return exists.Value ? (await client.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount : 0;
+        try
+        {
+            return (await queues.GetQueueClient(queue).GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0; // no queue yet: nothing waits
+        }
     }
 }

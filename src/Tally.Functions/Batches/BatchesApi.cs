@@ -47,8 +47,8 @@ public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOption
         string id,
         CancellationToken cancellationToken)
     {
-        if (!TryReadWhole(request, "offset", 0, 0, int.MaxValue, out var offset, out var problem)
-            || !TryReadWhole(request, "limit", 100, 1, 1000, out var limit, out problem))
+        if (!QueryNumber.TryRead(request, "offset", 0, 0, int.MaxValue, out var offset, out var problem)
+            || !QueryNumber.TryRead(request, "limit", 100, 1, 1000, out var limit, out problem))
         {
             return problem!;
         }
@@ -69,7 +69,7 @@ public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOption
             return Problems.BadRequest($"Give ?status= one of {string.Join(", ", BatchService.StatusNames)}, or none for all; '{status}' is not one of them.");
         }
 
-        if (!TryReadWhole(request, "limit", 20, 1, 100, out var limit, out var problem))
+        if (!QueryNumber.TryRead(request, "limit", 20, 1, 100, out var limit, out var problem))
         {
             return problem!;
         }
@@ -91,21 +91,6 @@ public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOption
             BatchChange.Conflict => Problems.Conflict($"Batch '{id}' has already finished; only a pending or running batch can be terminated."),
             _ => UnknownBatch(id),
         };
-
-    /// <summary>Reads <c>?{name}=</c> as a whole number from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="fallback"/> when absent.</summary>
-    private static bool TryReadWhole(HttpRequest request, string name, int fallback, int min, int max, out int value, out ObjectResult? problem)
-    {
-        string? text = request.Query[name];
-        value = fallback;
-        problem = null;
-        if (text is null || (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= min && value <= max))
-        {
-            return true;
-        }
-
-        problem = Problems.BadRequest($"?{name}= must be a whole number from {min} to {max}; '{text}' is not.");
-        return false;
-    }
 
     private static ObjectResult UnknownBatch(string id) =>
         Problems.NotFound($"There is no batch '{id}'. Finished batches are purged after the result TTL, so it may have expired.");

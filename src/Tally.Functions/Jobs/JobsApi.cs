@@ -47,11 +47,9 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
             return Problems.BadRequest($"Give ?status= one of {names}; '{statusText}' is not one of them.");
         }
 
-        string? limitText = request.Query["limit"];
-        var limit = max;
-        if (limitText is not null && (!int.TryParse(limitText, out limit) || limit < 1 || limit > max))
+        if (!QueryNumber.TryRead(request, "limit", max, 1, max, out var limit, out var problem))
         {
-            return Problems.BadRequest($"?limit= must be a whole number from 1 to {max}; '{limitText}' is not.");
+            return problem!;
         }
 
         string? token = request.Query["continuation"];

@@ -149,6 +149,29 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task JobList_PagesOlderAndBackNewer_TwentyAtATime()
+    {
+        var ids = await EnqueueAsync([.. Enumerable.Range(0, 25).Select(_ => Origin.Page("waiting"))]);
+        await OpenAsync("#/jobs?status=queued");
+        var rows = _page.Locator("tr[data-job]");
+        var older = _page.GetByRole(AriaRole.Button, new() { Name = "Older" });
+        var newer = _page.GetByRole(AriaRole.Button, new() { Name = "Newer" });
+        await Expect(rows).ToHaveCountAsync(20);
+        await Expect(newer).ToBeDisabledAsync();
+
+        await older.ClickAsync();
+        await Expect(rows).ToHaveCountAsync(5);
+        await Expect(older).ToBeDisabledAsync();
+        var secondPage = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.job)");
+
+        await newer.ClickAsync();
+        await Expect(rows).ToHaveCountAsync(20);
+        await Expect(newer).ToBeDisabledAsync();
+        Assert.Equal(ids.Order(StringComparer.Ordinal).Skip(20), secondPage.Order(StringComparer.Ordinal)); // the listing runs in id order: page two is the last five
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
     public async Task FailedJob_IsRetriedFromItsPage()
     {
         var url = Origin.Status(404);

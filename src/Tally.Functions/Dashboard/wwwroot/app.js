@@ -211,27 +211,39 @@
     return svg;
   }
 
+  // Newer/Older over a listing's continuation tokens: a stack of the tokens of the pages seen, so Newer can go back.
+  function cursorPager(refresh) {
+    const tokens = [null];
+    const newer = h('button', { type: 'button', class: 'secondary', onclick: () => safely(() => { tokens.pop(); return refresh(); }) }, 'Newer');
+    const older = h('button', { type: 'button', class: 'secondary', onclick: () => safely(() => { tokens.push(older.dataset.token); return refresh(); }) }, 'Older');
+    return {
+      element: h('div', { class: 'pager' }, newer, older),
+      // The query parameter for the page on screen ('' for the first).
+      query: () => (tokens[tokens.length - 1] ? `&continuation=${encodeURIComponent(tokens[tokens.length - 1])}` : ''),
+      // Records what the page just read says about the next one.
+      update(continuation) {
+        newer.disabled = tokens.length === 1;
+        older.disabled = !continuation;
+        older.dataset.token = continuation || '';
+      },
+    };
+  }
+
   function jobsView(query) {
     const status = JOB_STATUSES.includes(query.get('status')) ? query.get('status') : 'queued';
-    const pages = [null]; // the continuation token of each page seen, so Newer can go back
     const list = region(`Jobs ${status}`);
-    const newer = h('button', { type: 'button', class: 'secondary', onclick: () => safely(() => { pages.pop(); return refresh(); }) }, 'Newer');
-    const older = h('button', { type: 'button', class: 'secondary', onclick: () => safely(() => { pages.push(older.dataset.token); return refresh(); }) }, 'Older');
+    const pager = cursorPager(refresh);
     append(main, [
       heading('Jobs'),
       h('ul', { class: 'tabs', 'aria-label': 'Status' }, JOB_STATUSES.map((s) =>
         h('li', {}, h('a', { href: `#/jobs?status=${s}`, 'aria-current': s === status ? 'page' : false }, s)))),
       list,
-      h('div', { class: 'pager' }, newer, older),
+      pager.element,
     ]);
 
     async function refresh() {
-      const token = pages[pages.length - 1];
-      const path = `/api/jobs?status=${status}&limit=20${token ? `&continuation=${encodeURIComponent(token)}` : ''}`;
-      const { body } = await api('GET', path);
-      newer.disabled = pages.length === 1;
-      older.disabled = !body.continuation;
-      older.dataset.token = body.continuation || '';
+      const { body } = await api('GET', `/api/jobs?status=${status}&limit=20${pager.query()}`);
+      pager.update(body.continuation);
       list.show(body.jobs, (jobs) => jobs.length === 0
         ? h('p', { class: 'empty' }, `No ${status} jobs.`)
         : scroll(`${status} jobs`, table(`${status} jobs, newest first`,
@@ -320,26 +332,20 @@
 
   function batchesView(query) {
     const status = BATCH_STATUSES.includes(query.get('status')) ? query.get('status') : null;
-    const pages = [null];
     const list = region('Batches');
-    const newer = h('button', { type: 'button', class: 'secondary', onclick: () => safely(() => { pages.pop(); return refresh(); }) }, 'Newer');
-    const older = h('button', { type: 'button', class: 'secondary', onclick: () => safely(() => { pages.push(older.dataset.token); return refresh(); }) }, 'Older');
+    const pager = cursorPager(refresh);
     append(main, [
       heading('Batches'),
       h('ul', { class: 'tabs', 'aria-label': 'Status' },
         h('li', {}, h('a', { href: '#/batches', 'aria-current': status === null ? 'page' : false }, 'all')),
         BATCH_STATUSES.map((s) => h('li', {}, h('a', { href: `#/batches?status=${s}`, 'aria-current': s === status ? 'page' : false }, s)))),
       list,
-      h('div', { class: 'pager' }, newer, older),
+      pager.element,
     ]);
 
     async function refresh() {
-      const token = pages[pages.length - 1];
-      const path = `/api/batches?limit=20${status ? `&status=${status}` : ''}${token ? `&continuation=${encodeURIComponent(token)}` : ''}`;
-      const { body } = await api('GET', path);
-      newer.disabled = pages.length === 1;
-      older.disabled = !body.continuation;
-      older.dataset.token = body.continuation || '';
+      const { body } = await api('GET', `/api/batches?limit=20${status ? `&status=${status}` : ''}${pager.query()}`);
+      pager.update(body.continuation);
       // A listing carries no progress; read it for the batches on screen that have not finished.
       const rows = await Promise.all(body.batches.map(async (b) => {
         if (b.status !== 'running' && b.status !== 'pending') return { ...b, progress: null };
