@@ -8,14 +8,8 @@ namespace Tally.Tests.Jobs;
 /// cancel-then-retry: whatever fails, no job is lost, none is half-made, and none is counted twice.
 /// </summary>
 [Collection(StorageCollection.Name)]
-public sealed class JobFaultTests(Azurite azurite, Origin origin) : IAsyncLifetime
+public sealed class JobFaultTests(Azurite azurite, Origin origin) : AppTests(azurite)
 {
-    private readonly TallyApp _app = new(azurite);
-
-    public Task InitializeAsync() => _app.ClearQueuesAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task Enqueue_FailingAtEachStorageCall_CreatesAllTheJobsOrNoneThatCanBeSeen()
     {
@@ -23,15 +17,15 @@ public sealed class JobFaultTests(Azurite azurite, Origin origin) : IAsyncLifeti
         for (var k = 1; k <= calls; k++)
         {
             Uri[] urls = [origin.Page("one"), origin.Page("two words"), origin.Page("three more words")];
-            var before = await _app.RecordCountsAsync();
-            _app.Faults.FailAt(k);
+            var before = await App.RecordCountsAsync();
+            App.Faults.FailAt(k);
 
-            var response = await _app.PostJobsAsync(Body(urls));
-            _app.Faults.Reset();
-            await _app.Host.DrainAsync(); // messages sent before the failure must find nothing to run
+            var response = await App.PostJobsAsync(Body(urls));
+            App.Faults.Reset();
+            await App.Host.DrainAsync(); // messages sent before the failure must find nothing to run
 
             Assert.True(503 == response.Status, $"call {k} of {calls}: {response}");
-            Assert.Equal(before, await _app.RecordCountsAsync());
+            Assert.Equal(before, await App.RecordCountsAsync());
             Assert.All(urls, url => Assert.Equal(0, origin.Hits(url)));
         }
     }
@@ -43,15 +37,15 @@ public sealed class JobFaultTests(Azurite azurite, Origin origin) : IAsyncLifeti
         for (var k = 1; k <= calls; k++)
         {
             Uri[] urls = [origin.Page("one"), origin.Page("two words"), origin.Page("three more words")];
-            var before = await _app.RecordCountsAsync();
+            var before = await App.RecordCountsAsync();
             using var caller = new CancellationTokenSource();
-            _app.Faults.CancelAt(k, caller);
+            App.Faults.CancelAt(k, caller);
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _app.Get<JobService>().EnqueueAsync(urls, caller.Token));
-            _app.Faults.Reset();
-            await _app.Host.DrainAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => App.Get<JobService>().EnqueueAsync(urls, caller.Token));
+            App.Faults.Reset();
+            await App.Host.DrainAsync();
 
-            Assert.True(before == await _app.RecordCountsAsync(), $"call {k} of {calls}");
+            Assert.True(before == await App.RecordCountsAsync(), $"call {k} of {calls}");
             Assert.All(urls, url => Assert.Equal(0, origin.Hits(url)));
         }
     }
@@ -63,12 +57,12 @@ public sealed class JobFaultTests(Azurite azurite, Origin origin) : IAsyncLifeti
         for (var k = 1; k <= calls; k++)
         {
             var url = origin.Page("exactly four words here");
-            var id = (await _app.PostJobsAsync(Body([url]))).Text("id");
-            _app.Faults.FailAt(k);
+            var id = (await App.PostJobsAsync(Body([url]))).Text("id");
+            App.Faults.FailAt(k);
 
-            await _app.Host.DrainAsync(); // the failed delivery throws; the host delivers the message again
-            _app.Faults.Reset();
-            var job = await _app.GetJobAsync(id);
+            await App.Host.DrainAsync(); // the failed delivery throws; the host delivers the message again
+            App.Faults.Reset();
+            var job = await App.GetJobAsync(id);
 
             Assert.True("succeeded" == job.Text("status"), $"call {k} of {calls}: {job}");
             Assert.Equal(4, job.Body.GetProperty("words").GetInt64());
@@ -83,14 +77,14 @@ public sealed class JobFaultTests(Azurite azurite, Origin origin) : IAsyncLifeti
         for (var k = 1; k <= calls; k++)
         {
             var url = origin.Page("two words");
-            var id = (await _app.PostJobsAsync(Body([url]))).Text("id");
-            _app.Faults.FailAt(k);
+            var id = (await App.PostJobsAsync(Body([url]))).Text("id");
+            App.Faults.FailAt(k);
 
-            var canceled = await _app.ExecuteAsync(_app.Api.CancelJob(TallyApp.Request("DELETE"), id, default));
-            var retried = await _app.ExecuteAsync(_app.Api.RetryJob(TallyApp.Request("POST"), id, default));
-            _app.Faults.Reset();
-            await _app.Host.DrainAsync();
-            var job = await _app.GetJobAsync(id);
+            var canceled = await App.ExecuteAsync(App.Api.CancelJob(TallyApp.Request("DELETE"), id, default));
+            var retried = await App.ExecuteAsync(App.Api.RetryJob(TallyApp.Request("POST"), id, default));
+            App.Faults.Reset();
+            await App.Host.DrainAsync();
+            var job = await App.GetJobAsync(id);
 
             Assert.Contains(canceled.Status, new[] { 200, 503 });
             Assert.Contains(retried.Status, new[] { 202, 409, 503 });
@@ -102,32 +96,32 @@ public sealed class JobFaultTests(Azurite azurite, Origin origin) : IAsyncLifeti
     /// <summary>How many storage calls a three-URL enqueue makes: one index transaction, one insert transaction, one message (its three jobs), one commit transaction.</summary>
     private async Task<int> CallsOfAnEnqueueAsync()
     {
-        await _app.PostJobsAsync(Body([origin.Page("warm up")])); // the table and queue exist from here on
-        await _app.Host.DrainAsync();
-        _app.Faults.Reset();
-        await _app.PostJobsAsync(Body([origin.Page("a"), origin.Page("b"), origin.Page("c")]));
-        var calls = _app.Faults.Calls;
-        await _app.Host.DrainAsync();
+        await App.PostJobsAsync(Body([origin.Page("warm up")])); // the table and queue exist from here on
+        await App.Host.DrainAsync();
+        App.Faults.Reset();
+        await App.PostJobsAsync(Body([origin.Page("a"), origin.Page("b"), origin.Page("c")]));
+        var calls = App.Faults.Calls;
+        await App.Host.DrainAsync();
         Assert.Equal(4, calls);
         return calls;
     }
 
     private async Task<int> CallsOfARunAsync()
     {
-        await _app.PostJobsAsync(Body([origin.Page("warm up")]));
-        _app.Faults.Reset();
-        await _app.Host.DrainAsync();
-        return _app.Faults.Calls;
+        await App.PostJobsAsync(Body([origin.Page("warm up")]));
+        App.Faults.Reset();
+        await App.Host.DrainAsync();
+        return App.Faults.Calls;
     }
 
     private async Task<int> CallsOfACancelAndRetryAsync()
     {
-        var id = (await _app.PostJobsAsync(Body([origin.Page("warm up")]))).Text("id");
-        _app.Faults.Reset();
-        await _app.ExecuteAsync(_app.Api.CancelJob(TallyApp.Request("DELETE"), id, default));
-        await _app.ExecuteAsync(_app.Api.RetryJob(TallyApp.Request("POST"), id, default));
-        await _app.Host.DrainAsync();
-        return _app.Faults.Calls;
+        var id = (await App.PostJobsAsync(Body([origin.Page("warm up")]))).Text("id");
+        App.Faults.Reset();
+        await App.ExecuteAsync(App.Api.CancelJob(TallyApp.Request("DELETE"), id, default));
+        await App.ExecuteAsync(App.Api.RetryJob(TallyApp.Request("POST"), id, default));
+        await App.Host.DrainAsync();
+        return App.Faults.Calls;
     }
 
     private static string Body(IEnumerable<Uri> urls) => $$"""{"urls": [{{string.Join(", ", urls.Select(u => $"\"{u}\""))}}]}""";

@@ -8,24 +8,14 @@ namespace Tally.Tests.Jobs;
 
 /// <summary>A request of many URLs sends several jobs to a message: fewer sends, and each job still runs, retries and gives up on its own.</summary>
 [Collection(StorageCollection.Name)]
-public sealed class JobGroupTests(Azurite azurite, Origin origin) : IAsyncLifetime
+public sealed class JobGroupTests(Azurite azurite, Origin origin) : AppTests(azurite)
 {
-    private readonly TallyApp _app = new(azurite);
-
-    public Task InitializeAsync() => _app.ClearQueuesAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _app.ClearQueuesAsync();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task TwentyUrls_AreSentAsThreeMessages_ThatNameEveryJobOnce()
     {
         var ids = await EnqueueAsync([.. Enumerable.Range(0, 20).Select(_ => origin.Page("w"))]);
 
-        var raw = new QueueServiceClient(azurite.ConnectionString).GetQueueClient(JobStorage.QueueName);
+        var raw = new QueueServiceClient(Azurite.ConnectionString).GetQueueClient(JobStorage.QueueName);
         var messages = (await raw.PeekMessagesAsync(32)).Value.Select(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.MessageText))).ToArray();
         var named = messages.Select(text => JsonDocument.Parse(text).RootElement.GetProperty("jobs").EnumerateArray()
             .Select(job => (job.GetProperty("jobId").GetString(), job.GetProperty("run").GetInt32())).ToArray()).ToArray();
@@ -41,8 +31,8 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : IAsyncLifeti
         Uri[] urls = [origin.Page("one"), origin.Flaky(failures: 1, status: 503, body: "two words"), origin.Page("three words here")];
         var ids = await EnqueueAsync(urls);
 
-        var deliveries = await _app.Host.DrainAsync();
-        var jobs = await Task.WhenAll(ids.Select(_app.GetJobAsync));
+        var deliveries = await App.Host.DrainAsync();
+        var jobs = await Task.WhenAll(ids.Select(App.GetJobAsync));
 
         Assert.Equal(2, deliveries); // one message, delivered twice
         Assert.All(jobs, job => Assert.Equal("succeeded", job.Text("status")));
@@ -57,16 +47,16 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : IAsyncLifeti
         Uri[] urls = [origin.Page("fine page"), origin.Status(503)];
         var ids = await EnqueueAsync(urls);
 
-        await _app.Host.DrainAsync();
-        var fine = await _app.GetJobAsync(ids[0]);
-        var poisoned = await _app.GetJobAsync(ids[1]);
+        await App.Host.DrainAsync();
+        var fine = await App.GetJobAsync(ids[0]);
+        var poisoned = await App.GetJobAsync(ids[1]);
 
         Assert.Equal(("succeeded", 1), (fine.Text("status"), fine.Body.GetProperty("attempts").GetInt32()));
         Assert.Equal("failed", poisoned.Text("status"));
-        Assert.Equal(_app.Host.Settings.MaxDequeueCount, poisoned.Body.GetProperty("attempts").GetInt32());
+        Assert.Equal(App.Host.Settings.MaxDequeueCount, poisoned.Body.GetProperty("attempts").GetInt32());
         Assert.Contains("503", poisoned.Text("error"));
         Assert.Equal(1, origin.Hits(urls[0]));
-        Assert.Equal(0, await _app.MessageCountAsync(JobStorage.PoisonQueueName));
+        Assert.Equal(0, await App.MessageCountAsync(JobStorage.PoisonQueueName));
     }
 
     [Fact]
@@ -75,22 +65,22 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : IAsyncLifeti
         // The calls of one group run: the claim's query, transaction and index transaction, then the results' writes,
         // each a transaction and an index transaction: one write for all three, or up to one each, as they finish.
         await EnqueueAsync([origin.Page("warm"), origin.Page("up")]);
-        await _app.Host.DrainAsync();
+        await App.Host.DrainAsync();
         await EnqueueAsync([origin.Page("a"), origin.Page("b"), origin.Page("c")]);
-        _app.Faults.Reset();
-        await _app.Host.DrainAsync();
-        var measured = _app.Faults.Calls;
+        App.Faults.Reset();
+        await App.Host.DrainAsync();
+        var measured = App.Faults.Calls;
         const int calls = 3 + (3 * 2); // the most a run can make: every k up to it is failed in turn
 
         for (var k = 1; k <= calls; k++)
         {
             Uri[] urls = [origin.Page("one"), origin.Page("two words"), origin.Page("three words here")];
             var ids = await EnqueueAsync(urls);
-            _app.Faults.FailAt(k);
+            App.Faults.FailAt(k);
 
-            await _app.Host.DrainAsync(); // the failed delivery throws; the host delivers the message again
-            _app.Faults.Reset();
-            var jobs = await Task.WhenAll(ids.Select(_app.GetJobAsync));
+            await App.Host.DrainAsync(); // the failed delivery throws; the host delivers the message again
+            App.Faults.Reset();
+            var jobs = await Task.WhenAll(ids.Select(App.GetJobAsync));
 
             Assert.All(jobs, job => Assert.True("succeeded" == job.Text("status"), $"call {k} of {calls}: {job}"));
             Assert.Equal([1L, 2L, 3L], jobs.Select(j => j.Body.GetProperty("words").GetInt64()));
@@ -108,10 +98,10 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : IAsyncLifeti
             Uri[] urls = [origin.Page("one"), origin.Page("two words"), origin.Page("three words here")];
             var ids = await EnqueueAsync(urls);
 
-            var drained = _app.Host.DrainAsync();
-            var canceled = await _app.ExecuteAsync(_app.Api.CancelJob(TallyApp.Request("DELETE"), ids[1], default));
+            var drained = App.Host.DrainAsync();
+            var canceled = await App.ExecuteAsync(App.Api.CancelJob(TallyApp.Request("DELETE"), ids[1], default));
             await drained;
-            var middle = await _app.GetJobAsync(ids[1]);
+            var middle = await App.GetJobAsync(ids[1]);
 
             Assert.Equal(canceled.Status == 200 ? "canceled" : "succeeded", middle.Text("status"));
             Assert.Equal(canceled.Status == 200 ? 0 : 1, origin.Hits(urls[1]));
@@ -125,11 +115,11 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : IAsyncLifeti
     {
         Uri[] urls = [origin.Page("one"), origin.Page("two words")];
         var ids = await EnqueueAsync(urls);
-        var queue = _app.Queues.GetQueueClient(JobStorage.QueueName);
+        var queue = App.Queues.GetQueueClient(JobStorage.QueueName);
         await queue.SendMessageAsync(JobMessage.ToJson([.. ids.Select(id => new JobMessage(id, 1))])); // the same group again, as a repeated send would make it
 
-        await _app.Host.DrainAsync(); // both messages run at once
-        var jobs = await Task.WhenAll(ids.Select(_app.GetJobAsync));
+        await App.Host.DrainAsync(); // both messages run at once
+        var jobs = await Task.WhenAll(ids.Select(App.GetJobAsync));
 
         Assert.All(jobs, job => Assert.Equal("succeeded", job.Text("status")));
         Assert.All(urls, url => Assert.Equal(1, origin.Hits(url)));
@@ -137,7 +127,7 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : IAsyncLifeti
 
     private async Task<string[]> EnqueueAsync(Uri[] urls)
     {
-        var response = await _app.PostJobsAsync(JsonSerializer.Serialize(new { urls = urls.Select(u => u.AbsoluteUri) }));
+        var response = await App.PostJobsAsync(JsonSerializer.Serialize(new { urls = urls.Select(u => u.AbsoluteUri) }));
         Assert.Equal(202, response.Status);
         return [.. response.Body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString()!)];
     }

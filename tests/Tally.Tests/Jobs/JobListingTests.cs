@@ -6,39 +6,29 @@ namespace Tally.Tests.Jobs;
 
 /// <summary>Listings and the purge read the index, and only what they return; the record stays the truth.</summary>
 [Collection(StorageCollection.Name)]
-public sealed class JobListingTests(Azurite azurite, Origin origin) : IAsyncLifetime
+public sealed class JobListingTests(Azurite azurite, Origin origin) : AppTests(azurite)
 {
-    private readonly TallyApp _app = new(azurite);
-
-    public Task InitializeAsync() => _app.ClearQueuesAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _app.ClearQueuesAsync();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task FailedJobs_AmongTenThousand_AreListedNewestFirst_ReadingOnlyWhatIsReturned()
     {
         var failed = new List<string>();
         for (var i = 0; i < 60; i++)
         {
-            _app.Clock.Advance(TimeSpan.FromMilliseconds(1)); // ids carry the request's millisecond
-            failed.Add((await _app.PostJobsAsync($$"""{"url": "{{origin.Status(404)}}"}""")).Text("id"));
+            App.Clock.Advance(TimeSpan.FromMilliseconds(1)); // ids carry the request's millisecond
+            failed.Add((await App.PostJobsAsync($$"""{"url": "{{origin.Status(404)}}"}""")).Text("id"));
         }
 
-        await _app.Host.DrainAsync();
+        await App.Host.DrainAsync();
         for (var request = 0; request < 10; request++)
         {
             var urls = Enumerable.Range(0, 1000).Select(i => $"\"{origin.BaseAddress}queued/{request}/{i}\"");
-            Assert.Equal(202, (await _app.PostJobsAsync($$"""{"urls": [{{string.Join(",", urls)}}]}""")).Status);
+            Assert.Equal(202, (await App.PostJobsAsync($$"""{"urls": [{{string.Join(",", urls)}}]}""")).Status);
         }
 
-        _app.Faults.Reset();
+        App.Faults.Reset();
         var first = await ListAsync("status=failed&limit=50");
-        var calls = _app.Faults.Calls;
-        var log = _app.Faults.Log.ToArray();
+        var calls = App.Faults.Calls;
+        var log = App.Faults.Log.ToArray();
         var second = await ListAsync($"status=failed&limit=50&continuation={first.Text("continuation")}");
 
         var listed = first.Body.GetProperty("jobs").EnumerateArray().Concat(second.Body.GetProperty("jobs").EnumerateArray()).Select(j => j.GetProperty("id").GetString()).ToList();
@@ -52,9 +42,9 @@ public sealed class JobListingTests(Azurite azurite, Origin origin) : IAsyncLife
     [Fact]
     public async Task StaleIndexRow_IsSkipped_AndRepaired()
     {
-        var id = (await _app.PostJobsAsync($$"""{"url": "{{origin.Page("two words")}}"}""")).Text("id");
-        await _app.Host.DrainAsync();
-        var index = _app.Get<TableServiceClient>().GetTableClient(JobIndex.TableName);
+        var id = (await App.PostJobsAsync($$"""{"url": "{{origin.Page("two words")}}"}""")).Text("id");
+        await App.Host.DrainAsync();
+        var index = App.Get<TableServiceClient>().GetTableClient(JobIndex.TableName);
         var row = (await index.QueryAsync<TableEntity>(e => e.RowKey == $"succeeded-{id}").ToListAsync()).Single();
 
         // As if a crash came between the record's write and its row's move: the row says failed.
@@ -71,23 +61,23 @@ public sealed class JobListingTests(Azurite azurite, Origin origin) : IAsyncLife
     [Fact]
     public async Task Purge_ReadsOnlyTheRowsOfRequestsOlderThanTheTtl()
     {
-        var old = (await _app.PostJobsAsync($$"""{"url": "{{origin.Page("old")}}"}""")).Text("id");
-        await _app.Host.DrainAsync();
-        _app.Clock.Advance(_app.ResultTtl + TimeSpan.FromHours(2));
+        var old = (await App.PostJobsAsync($$"""{"url": "{{origin.Page("old")}}"}""")).Text("id");
+        await App.Host.DrainAsync();
+        App.Clock.Advance(App.ResultTtl + TimeSpan.FromHours(2));
         var recent = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            recent.Add((await _app.PostJobsAsync($$"""{"url": "{{origin.Page("recent")}}"}""")).Text("id"));
+            recent.Add((await App.PostJobsAsync($$"""{"url": "{{origin.Page("recent")}}"}""")).Text("id"));
         }
 
-        await _app.Host.DrainAsync();
-        _app.Faults.Reset();
-        var deleted = await _app.Get<JobPurger>().PurgeExpiredAsync(default);
-        var log = _app.Faults.Log.ToArray();
+        await App.Host.DrainAsync();
+        App.Faults.Reset();
+        var deleted = await App.Get<JobPurger>().PurgeExpiredAsync(default);
+        var log = App.Faults.Log.ToArray();
 
         Assert.True(deleted >= 1);
-        Assert.Null(await _app.Store.FindAsync(old, default));
-        Assert.All(recent, id => Assert.NotNull(_app.Store.FindAsync(id, default).Result));
+        Assert.Null(await App.Store.FindAsync(old, default));
+        Assert.All(recent, id => Assert.NotNull(App.Store.FindAsync(id, default).Result));
         Assert.DoesNotContain(log, line => recent.Any(id => line.Contains(id))); // not one read of a recent job
         Assert.Contains(log, line => line.Contains("/TallyJobIndex()") && line.Contains("PartitionKey gt"));
     }
@@ -104,5 +94,5 @@ public sealed class JobListingTests(Azurite azurite, Origin origin) : IAsyncLife
         Assert.Contains("continuation", response.Text("detail"));
     }
 
-    private Task<ApiResponse> ListAsync(string query) => _app.ExecuteAsync(_app.Api.ListJobs(TallyApp.Request("GET", query: "?" + query), default));
+    private Task<ApiResponse> ListAsync(string query) => App.ExecuteAsync(App.Api.ListJobs(TallyApp.Request("GET", query: "?" + query), default));
 }

@@ -10,15 +10,10 @@ namespace Tally.Tests.Jobs;
 /// workers, and the host's concurrency. A job runs once per run, and a result is recorded once.
 /// </summary>
 [Collection(StorageCollection.Name)]
-public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetime
+public sealed class JobRaceTests(Azurite azurite, Origin origin) : AppTests(azurite)
 {
-    private readonly TallyApp _app = new(azurite);
     private readonly QueueClient _queue = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
         .GetQueueClient(JobStorage.QueueName);
-
-    public Task InitializeAsync() => _app.ClearQueuesAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task CancelThenRetry_RunsTheJobOnce_AndTheCanceledRunsMessageDoesNothing()
@@ -27,10 +22,10 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
         var url = origin.Page("three little words");
         var id = await EnqueueAsync(url);
 
-        await _app.ExecuteAsync(_app.Api.CancelJob(TallyApp.Request("DELETE"), id, default));
-        var retried = await _app.ExecuteAsync(_app.Api.RetryJob(TallyApp.Request("POST"), id, default));
-        var deliveries = await _app.Host.DrainAsync();
-        var job = await _app.GetJobAsync(id);
+        await App.ExecuteAsync(App.Api.CancelJob(TallyApp.Request("DELETE"), id, default));
+        var retried = await App.ExecuteAsync(App.Api.RetryJob(TallyApp.Request("POST"), id, default));
+        var deliveries = await App.Host.DrainAsync();
+        var job = await App.GetJobAsync(id);
 
         Assert.Equal(202, retried.Status);
         Assert.Equal(2, deliveries); // the run-1 message and the run-2 message
@@ -49,13 +44,13 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
             await _queue.SendMessageAsync(new JobMessage(id, 1).ToJson()); // the same run, as a repeated send would make it
         }
 
-        await _app.Host.DrainAsync();
-        var job = await _app.GetJobAsync(id);
+        await App.Host.DrainAsync();
+        var job = await App.GetJobAsync(id);
 
         Assert.Equal("succeeded", job.Text("status"));
         Assert.Equal(2, job.Body.GetProperty("words").GetInt64());
         Assert.Equal(1, origin.Hits(url));
-        Assert.Empty(_app.Host.Failures);
+        Assert.Empty(App.Host.Failures);
     }
 
     [Fact]
@@ -65,8 +60,8 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
         var id = await EnqueueAsync(url);
         var message = (await _queue.ReceiveMessageAsync(TimeSpan.FromMinutes(10))).Value;
 
-        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => _app.Worker.RunJob(message.MessageText, new QueueFunctionContext(message), default))));
-        var job = await _app.GetJobAsync(id);
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => App.Worker.RunJob(message.MessageText, new QueueFunctionContext(message), default))));
+        var job = await App.GetJobAsync(id);
 
         Assert.Equal("succeeded", job.Text("status"));
         Assert.Equal(2, job.Body.GetProperty("words").GetInt64());
@@ -83,14 +78,14 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
             ids.Add(await EnqueueAsync(url));
         }
 
-        var drained = _app.Host.DrainAsync();
-        var cancels = await Task.WhenAll(ids.Select(id => _app.ExecuteAsync(_app.Api.CancelJob(TallyApp.Request("DELETE"), id, default))));
+        var drained = App.Host.DrainAsync();
+        var cancels = await Task.WhenAll(ids.Select(id => App.ExecuteAsync(App.Api.CancelJob(TallyApp.Request("DELETE"), id, default))));
         await drained;
-        await _app.Host.DrainAsync();
+        await App.Host.DrainAsync();
 
         for (var i = 0; i < ids.Count; i++)
         {
-            var job = await _app.GetJobAsync(ids[i]);
+            var job = await App.GetJobAsync(ids[i]);
             var (status, hits) = (job.Text("status"), origin.Hits(urls[i]));
             Assert.True(
                 (cancels[i].Status == 200 && status == "canceled" && hits == 0) || (cancels[i].Status == 409 && status == "succeeded" && hits == 1),
@@ -103,14 +98,14 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
     {
         var url = origin.Flaky(failures: 1, status: 404, body: "found it");
         var id = await EnqueueAsync(url);
-        await _app.Host.DrainAsync();
-        Assert.Equal("failed", (await _app.GetJobAsync(id)).Text("status"));
+        await App.Host.DrainAsync();
+        Assert.Equal("failed", (await App.GetJobAsync(id)).Text("status"));
 
         var stale = _queue.SendMessageAsync(new JobMessage(id, 1).ToJson());
-        var retry = _app.ExecuteAsync(_app.Api.RetryJob(TallyApp.Request("POST"), id, default));
+        var retry = App.ExecuteAsync(App.Api.RetryJob(TallyApp.Request("POST"), id, default));
         await Task.WhenAll(stale, retry);
-        await _app.Host.DrainAsync();
-        var job = await _app.GetJobAsync(id);
+        await App.Host.DrainAsync();
+        var job = await App.GetJobAsync(id);
 
         Assert.Equal("succeeded", job.Text("status"));
         Assert.Equal(2, origin.Hits(url)); // the failed run, and the retried one
@@ -125,11 +120,11 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
         // A worker receives the message, claims the job, and dies: it neither finishes nor deletes the message.
         var message = (await _queue.ReceiveMessageAsync(TimeSpan.FromSeconds(1))).Value;
         await ClaimAsAWorkerThatDiesAsync(id, message);
-        Assert.Equal("running", (await _app.GetJobAsync(id)).Text("status"));
+        Assert.Equal("running", (await App.GetJobAsync(id)).Text("status"));
 
-        await Eventually.GetAsync(() => _app.MessageCountAsync(), count => count == 1, what: "the message to come back");
-        await _app.Host.DrainAsync();
-        var job = await _app.GetJobAsync(id);
+        await Eventually.GetAsync(() => App.MessageCountAsync(), count => count == 1, what: "the message to come back");
+        await App.Host.DrainAsync();
+        var job = await App.GetJobAsync(id);
 
         Assert.Equal("succeeded", job.Text("status"));
         Assert.Equal(2, job.Body.GetProperty("attempts").GetInt32());
@@ -146,12 +141,12 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
         await _queue.DeleteMessageAsync(original.MessageId, original.PopReceipt); // its message is gone too
 
         await _queue.SendMessageAsync(new JobMessage(id, 1).ToJson());
-        await _app.Host.DrainAsync();
-        var whileClaimed = await _app.GetJobAsync(id);
-        _app.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1)); // Tally:Jobs:ClaimTimeout
+        await App.Host.DrainAsync();
+        var whileClaimed = await App.GetJobAsync(id);
+        App.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1)); // Tally:Jobs:ClaimTimeout
         await _queue.SendMessageAsync(new JobMessage(id, 1).ToJson());
-        await _app.Host.DrainAsync();
-        var job = await _app.GetJobAsync(id);
+        await App.Host.DrainAsync();
+        var job = await App.GetJobAsync(id);
 
         Assert.Equal("running", whileClaimed.Text("status")); // a live claim is respected
         Assert.Equal("succeeded", job.Text("status"));
@@ -162,7 +157,7 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
     public async Task HostStandIn_FetchesAtTheThreshold_AndRunsAtMostBatchSizePlusThreshold()
     {
         // The host fetches a batch (16), and another whenever the running ones drop to newBatchThreshold (8).
-        var settings = _app.Host.Settings;
+        var settings = App.Host.Settings;
         var inFlight = 0;
         var peak = 0;
         using var gate = new SemaphoreSlim(0);
@@ -178,7 +173,7 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
             await EnqueueAsync(url); // one job a message, so messages in flight are fetches in flight
         }
 
-        var drained = _app.Host.DrainAsync();
+        var drained = App.Host.DrainAsync();
         await Eventually.GetAsync(() => Task.FromResult(Volatile.Read(ref inFlight)), n => n == settings.BatchSize, what: "the first batch");
         gate.Release(settings.BatchSize - settings.NewBatchThreshold);
         await Eventually.GetAsync(() => Task.FromResult(Volatile.Read(ref inFlight)), n => n == settings.MaxConcurrency, what: "the second batch");
@@ -187,12 +182,12 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : IAsyncLifetim
 
         Assert.Equal((16, 8, 24), (settings.BatchSize, settings.NewBatchThreshold, settings.MaxConcurrency)); // host.json
         Assert.Equal(settings.MaxConcurrency, peak);
-        Assert.Equal(settings.MaxConcurrency, _app.Host.PeakConcurrency);
+        Assert.Equal(settings.MaxConcurrency, App.Host.PeakConcurrency);
     }
 
     /// <summary>Claims the job as a worker delivering <paramref name="message"/> would, and then does nothing more, as a worker that dies.</summary>
     private Task ClaimAsAWorkerThatDiesAsync(string id, QueueMessage message) =>
-        _app.Store.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, message.MessageId, _app.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
+        App.Store.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, message.MessageId, App.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
 
-    private async Task<string> EnqueueAsync(Uri url) => (await _app.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
+    private async Task<string> EnqueueAsync(Uri url) => (await App.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
 }

@@ -6,54 +6,44 @@ namespace Tally.Tests.Jobs;
 
 /// <summary>The dashboard's overview and its per-minute throughput: bounded reads, figures that add up across instances and survive a failed write.</summary>
 [Collection(StorageCollection.Name)]
-public sealed class OverviewTests(Azurite azurite, Origin origin) : IAsyncLifetime
+public sealed class OverviewTests(Azurite azurite, Origin origin) : AppTests(azurite)
 {
-    private readonly TallyApp _app = new(azurite);
-
-    public Task InitializeAsync() => _app.ClearQueuesAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _app.ClearQueuesAsync();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task Overview_CountsStopAtTheCap_ReadingTheIndexAndNeverTheJobTable()
     {
         for (var request = 0; request < 2; request++)
         {
             var urls = Enumerable.Range(0, 600).Select(i => $"\"{origin.BaseAddress}overview/{request}/{i}\"");
-            Assert.Equal(202, (await _app.PostJobsAsync($$"""{"urls": [{{string.Join(",", urls)}}]}""")).Status);
+            Assert.Equal(202, (await App.PostJobsAsync($$"""{"urls": [{{string.Join(",", urls)}}]}""")).Status);
         }
 
-        _app.Faults.Reset();
-        var overview = await _app.Get<JobOverviewService>().ReadAsync(default);
-        var log = _app.Faults.Log.ToArray();
+        App.Faults.Reset();
+        var overview = await App.Get<JobOverviewService>().ReadAsync(default);
+        var log = App.Faults.Log.ToArray();
 
         Assert.Equal(new StatusCount(1000, Capped: true), overview.Jobs["queued"]);
         Assert.True(overview.Queue >= 1200 / JobQueue.JobsPerMessage, $"queue depth {overview.Queue}"); // messages, each starting up to 8 jobs
         Assert.Equal(60, overview.LastHour.Count);
         Assert.DoesNotContain(log, line => line.Contains("/TallyJobs", StringComparison.Ordinal)); // no record is read
         Assert.All(log.Where(line => line.Contains("/TallyJobIndex()", StringComparison.Ordinal)), line => Assert.Contains("PartitionKey eq", line));
-        var hours = (int)(2 * _app.Get<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.ResultTtl.TotalHours) + 2;
+        var hours = (int)(2 * App.Get<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.ResultTtl.TotalHours) + 2;
         Assert.InRange(log.Length, 1, (5 * hours) + (1000 / 100) + 8); // a query per status and hour, pages of 100 rows up to the cap, the queues, the minutes
     }
 
     [Fact]
     public async Task Throughput_AddsUpEveryInstance_AndAFailedWriteIsWrittenNextTime()
     {
-        await using var other = new TallyApp(azurite);
+        await using var other = new TallyApp(Azurite);
         var minute = new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(Random.Shared.Next(500_000)); // a minute no other test writes
-        _app.Clock.SetUtcNow(minute.AddSeconds(10));
+        App.Clock.SetUtcNow(minute.AddSeconds(10));
         other.Clock.SetUtcNow(minute.AddSeconds(20));
-        var mine = _app.Get<JobThroughput>();
+        var mine = App.Get<JobThroughput>();
         var theirs = other.Get<JobThroughput>();
         mine.JobFinished("succeeded", words: 5, bytes: 50);
         mine.JobFinished("succeeded", words: 7, bytes: 70);
         theirs.JobFinished("failed");
 
-        _app.Faults.FailAt(1);
+        App.Faults.FailAt(1);
         await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => mine.FlushAsync(default));
         await theirs.FlushAsync(default);
         var before = (await theirs.ReadAsync(1, default))[0];
@@ -68,9 +58,9 @@ public sealed class OverviewTests(Azurite azurite, Origin origin) : IAsyncLifeti
     public async Task Writer_WritesOnItsInterval_AndOnceMoreWhenStopping()
     {
         var minute = new DateTimeOffset(2098, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(Random.Shared.Next(500_000));
-        _app.Clock.SetUtcNow(minute);
-        var throughput = _app.Get<JobThroughput>();
-        var writer = new JobThroughputWriter(throughput, _app.Clock, NullLogger<JobThroughputWriter>.Instance);
+        App.Clock.SetUtcNow(minute);
+        var throughput = App.Get<JobThroughput>();
+        var writer = new JobThroughputWriter(throughput, App.Clock, NullLogger<JobThroughputWriter>.Instance);
         await writer.StartAsync(default);
 
         throughput.JobFinished("succeeded", words: 3, bytes: 30);
@@ -79,7 +69,7 @@ public sealed class OverviewTests(Azurite azurite, Origin origin) : IAsyncLifeti
         var written = await Eventually.GetAsync(
             async () =>
             {
-                _app.Clock.Advance(JobThroughput.FlushInterval);
+                App.Clock.Advance(JobThroughput.FlushInterval);
                 return await throughput.ReadAsync(60, default);
             },
             m => m.Sum(x => x.Succeeded) == 1,
@@ -96,17 +86,17 @@ public sealed class OverviewTests(Azurite azurite, Origin origin) : IAsyncLifeti
     public async Task Purge_DeletesOnlyMinutesPastTheirRetention_ReadingOnlyThem()
     {
         var start = new DateTimeOffset(2097, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(10_000));
-        var throughput = _app.Get<JobThroughput>();
-        _app.Clock.SetUtcNow(start);
+        var throughput = App.Get<JobThroughput>();
+        App.Clock.SetUtcNow(start);
         throughput.JobFinished("succeeded");
         await throughput.FlushAsync(default);
-        _app.Clock.Advance(JobThroughput.Retention + TimeSpan.FromMinutes(1));
+        App.Clock.Advance(JobThroughput.Retention + TimeSpan.FromMinutes(1));
         throughput.JobFinished("succeeded");
         await throughput.FlushAsync(default);
 
-        _app.Faults.Reset();
+        App.Faults.Reset();
         var deleted = await throughput.PurgeAsync(default);
-        var log = _app.Faults.Log.ToArray();
+        var log = App.Faults.Log.ToArray();
         var kept = await throughput.ReadAsync(1, default);
 
         Assert.True(deleted >= 1, $"deleted {deleted}");
