@@ -66,6 +66,7 @@ public static class TallyCoreExtensions
     public static IServiceCollection AddTallyStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(JobStorage.Connection);
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddAzureClients(clients =>
         {
             clients.AddClient<QueueServiceClient, QueueClientOptions>((options, _, provider) =>
@@ -84,7 +85,7 @@ public static class TallyCoreExtensions
         // One storage client within the storage budget, from the connection string, or else from the service's URI and the identity.
         T Create<T>(IServiceProvider provider, Azure.Core.ClientOptions options, string service, Func<string, T> fromString, Func<Uri, Azure.Core.TokenCredential, T> fromIdentity)
         {
-            StorageClientBudget.Apply(options);
+            StorageClientBudget.Apply(options, provider.GetRequiredService<IOptions<StorageOptions>>().Value.TryTimeout);
             var connection = new StorageConnection(section, provider.GetRequiredService<AzureComponentFactory>());
             return connection.ConnectionString is { } connectionString ? fromString(connectionString) : fromIdentity(connection.ServiceUri(service), connection.Credential);
         }

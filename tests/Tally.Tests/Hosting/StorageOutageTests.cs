@@ -74,6 +74,23 @@ public sealed class StorageOutageTests : IAsyncLifetime
         AssertStorageTrouble(response);
     }
 
+    [Fact]
+    public async Task TheTryTimeoutSetting_ReachesTheQueueTableAndBlobClients()
+    {
+        await using var app = new TallyApp(_storage.ConnectionString, new Dictionary<string, string?> { ["Tally:Storage:TryTimeout"] = "00:00:00.300" });
+        Func<Task>[] calls =
+        [
+            () => app.Get<Azure.Storage.Queues.QueueServiceClient>().GetQueueClient("q").ExistsAsync(),
+            () => app.Get<Azure.Data.Tables.TableServiceClient>().GetTableClient("t").CreateIfNotExistsAsync(),
+            () => app.Get<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient("b").ExistsAsync(),
+        ];
+
+        var failures = await Task.WhenAll(calls.Select(call => Assert.ThrowsAnyAsync<Exception>(call)));
+
+        // The SDK names the try timeout it was given when a try runs out of it.
+        Assert.All(failures, failure => Assert.Contains("configured timeout of 0:00:00.3", failure.ToString()));
+    }
+
     [Theory]
     [InlineData(typeof(Azure.RequestFailedException), true)]
     [InlineData(typeof(TimeoutException), true)]

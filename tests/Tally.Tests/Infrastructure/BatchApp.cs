@@ -51,6 +51,7 @@ public sealed class BatchApp : IAsyncDisposable
             ["AzureWebJobsStorage"] = storage,
             ["Tally:Fetch:AllowPrivateNetworks"] = "true",
             ["Tally:Batches:RetryInterval"] = "00:00:00.050",
+            [Azurite.TryTimeoutSetting.Key] = Azurite.TryTimeoutSetting.Value,
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

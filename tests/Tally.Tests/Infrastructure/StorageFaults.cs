@@ -12,11 +12,15 @@ namespace Tally.Tests.Infrastructure;
 public sealed class StorageFaults : HttpPipelinePolicy
 {
     private int _calls;
+    private int _injected;
     private int _failAt;
     private CancellationTokenSource? _cancel;
 
     /// <summary>Storage calls made since the last <see cref="Reset"/>.</summary>
     public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>Failures injected since the last <see cref="Reset"/>.</summary>
+    public int Injected => Volatile.Read(ref _injected);
 
     /// <summary>The requests made since the last <see cref="Reset"/>: method, path and query, unescaped.</summary>
     public List<string> Log { get; } = [];
@@ -32,10 +36,11 @@ public sealed class StorageFaults : HttpPipelinePolicy
         _failAt = 0;
         _cancel = null;
         Volatile.Write(ref _calls, 0);
+        Volatile.Write(ref _injected, 0);
     }
 
-    /// <summary>When set, every call fails with 503 Server Busy, as an outage that does not end.</summary>
-    public bool FailAll { get; set; }
+    /// <summary>When set, every call it matches fails with 503 Server Busy, as an outage of that part of storage that does not end.</summary>
+    public Func<Request, bool>? FailWhen { get; set; }
 
     /// <summary>Makes the <paramref name="k"/>-th call from now fail with 503 Server Busy.</summary>
     public void FailAt(int k)
@@ -63,8 +68,9 @@ public sealed class StorageFaults : HttpPipelinePolicy
             Log.Add(Uri.UnescapeDataString($"{message.Request.Method} {message.Request.Uri.Path}{message.Request.Uri.Query}"));
         }
 
-        if (call == _failAt || FailAll)
+        if (call == _failAt || FailWhen?.Invoke(message.Request) == true)
         {
+            Interlocked.Increment(ref _injected);
             if (_cancel is { } caller)
             {
                 await caller.CancelAsync();

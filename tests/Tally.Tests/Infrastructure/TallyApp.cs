@@ -29,7 +29,7 @@ public sealed class TallyApp : IAsyncDisposable
     private readonly ServiceProvider _services;
 
     public TallyApp(Azurite azurite, IDictionary<string, string?>? settings = null)
-        : this(azurite.ConnectionString, settings)
+        : this(azurite.ConnectionString, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { [Azurite.TryTimeoutSetting.Key] = Azurite.TryTimeoutSetting.Value })
     {
     }
 

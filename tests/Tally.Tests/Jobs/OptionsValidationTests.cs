@@ -13,6 +13,7 @@ public sealed class OptionsValidationTests
     [InlineData("Tally:Fetch:MaxRedirects", "99", "MaxRedirects")]
     [InlineData("Tally:Fetch:MaxBytes", "0", "MaxBytes")]
     [InlineData("Tally:Jobs:ResultTtl", "00:00:01", "ResultTtl")]
+    [InlineData("Tally:Storage:TryTimeout", "00:00:00", "TryTimeout")]
     [InlineData("Tally:Jobs:MaxUrlsPerRequest", "0", "MaxUrlsPerRequest")]
     [InlineData("Tally:Batches:DefaultParallelism", "100", "must not exceed MaxParallelism")] // the default max is 64
     [InlineData("Tally:Jobs:ClaimTimeout", "00:00:20", "must be longer than Tally:Fetch:Timeout")] // the fetch timeout is 30 s
