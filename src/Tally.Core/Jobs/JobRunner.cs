@@ -39,13 +39,13 @@ public sealed partial class JobRunner(
         // Their results are written together too, as they come: each write takes whatever finished meanwhile.
         var claims = jobs.Count > 1 ? await ClaimGroupAsync(jobs, messageId, cancellationToken).ConfigureAwait(false) : null;
         var writer = new GroupWriter(store);
-        await Task.WhenAll(jobs.Select((job, i) => claims is null
-            ? RunOneAsync(job, messageId, cancellationToken)
-            : claims[i] is { } claimed ? RunClaimedAsync(job, claimed, messageId, writer.SaveAsync, cancellationToken) : Task.CompletedTask)).ConfigureAwait(false);
+        await Task.WhenAll(jobs.Select((job, i) => claims is null ? RunOneAsync(job, messageId, cancellationToken)
+            : claims[i].Outcome == ClaimOutcome.Claimed ? RunClaimedAsync(job, claims[i].Job!, messageId, writer.SaveAsync, cancellationToken)
+            : NotClaimedAsync(job, claims[i].Job, claims[i].Outcome, cancellationToken))).ConfigureAwait(false);
     }
 
-    /// <summary>Claims a group's jobs at once; null to claim them one at a time. A job not claimed is logged and has a null entry.</summary>
-    private async Task<JobEntity?[]?> ClaimGroupAsync(IReadOnlyList<JobMessage> jobs, string messageId, CancellationToken cancellationToken)
+    /// <summary>Claims a group's jobs at once; null to claim them one at a time.</summary>
+    private async Task<(JobEntity? Job, ClaimOutcome Outcome)[]?> ClaimGroupAsync(IReadOnlyList<JobMessage> jobs, string messageId, CancellationToken cancellationToken)
     {
         var runs = jobs.ToDictionary(j => j.JobId, j => j.Run);
         var outcomes = new Dictionary<string, ClaimOutcome>();
@@ -59,16 +59,7 @@ public sealed partial class JobRunner(
             return null;
         }
 
-        return [.. results.Select((r, i) =>
-        {
-            if (r.Changed)
-            {
-                return r.Job;
-            }
-
-            LogSkipped(jobs[i].JobId, jobs[i].Run, r.Job is null ? "gone" : outcomes[r.Job.Id].ToString().ToLowerInvariant());
-            return null;
-        })];
+        return [.. results.Select(r => (r.Job, r.Job is null ? ClaimOutcome.Finished : outcomes[r.Job.Id]))];
     }
 
     private async Task RunOneAsync(JobMessage message, string messageId, CancellationToken cancellationToken)
@@ -81,11 +72,31 @@ public sealed partial class JobRunner(
             cancellationToken).ConfigureAwait(false);
         if (job is null || !claimed)
         {
-            LogSkipped(message.JobId, message.Run, job is null ? "gone" : outcome.ToString().ToLowerInvariant());
+            await NotClaimedAsync(message, job, outcome, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         await RunClaimedAsync(message, job, messageId, (claimed, change) => store.UpdateAsync(claimed.Id, change, claimed, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What a delivery does with a job it did not claim: a run not saved yet is waited for (the message comes again); a
+    /// job this run finished gets its index row set right, as the answer to its last write may have been lost before
+    /// the row was moved; anything else is dropped.
+    /// </summary>
+    /// <exception cref="JobRetryException">The message is ahead of its record: deliver it again.</exception>
+    private async Task NotClaimedAsync(JobMessage message, JobEntity? job, ClaimOutcome outcome, CancellationToken cancellationToken)
+    {
+        LogSkipped(message.JobId, message.Run, job is null ? "gone" : outcome.ToString().ToLowerInvariant());
+        if (outcome == ClaimOutcome.Ahead)
+        {
+            throw new JobRetryException(message.JobId, $"run {message.Run} is not saved yet");
+        }
+
+        if (job is not null && job.Run == message.Run && job.JobStatus.IsFinal())
+        {
+            await store.RepairIndexAsync(job, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Saves a change to a claimed job. Not canceled with the invocation: the work is done, and losing its outcome would cost a refetch.</summary>

@@ -21,7 +21,7 @@ public sealed partial class JobService(
     /// The records are inserted undispatched (not visible, expiring in minutes), 100 to a transaction;
     /// then every message is sent (<see cref="JobQueue.JobsPerMessage"/> jobs to a message); then the records
     /// are committed, 100 to a transaction. If anything
-    /// fails, or the caller cancels, every record written is deleted again (as last read, by ETag), and
+    /// fails, or the caller cancels, every record that may have been written is deleted again (as last read, by ETag), and
     /// a message already sent finds no job and is dropped. What a rollback cannot delete stays invisible
     /// and expires within minutes: no job ever waits for a message that was never sent.
     /// </remarks>
@@ -38,14 +38,14 @@ public sealed partial class JobService(
             ExpiresAt = now + ProvisionalLifetime,
         }).ToArray();
         var chunks = jobs.Chunk(JobStore.TransactionSize).ToArray();
-        var written = new bool[chunks.Length];
+        var attempted = new bool[chunks.Length];
         var expiresAt = now + options.CurrentValue.ResultTtl;
         try
         {
-            await ForEachAsync(chunks.Length, async (c, ct) =>
+            await ForEachAsync(chunks.Length, (c, ct) =>
             {
-                await store.AddAsync(chunks[c], ct).ConfigureAwait(false);
-                written[c] = true;
+                attempted[c] = true; // before the call: an insert whose answer is lost may still have landed
+                return new ValueTask(store.AddAsync(chunks[c], ct));
             }, cancellationToken).ConfigureAwait(false);
             var messages = jobs.Chunk(JobQueue.JobsPerMessage).Select(group => group.Select(job => new JobMessage(job.Id, job.Run)).ToArray()).ToArray();
             await ForEachAsync(messages.Length, (i, ct) => new ValueTask(queue.SendAsync(messages[i], ct)), cancellationToken).ConfigureAwait(false);
@@ -53,7 +53,7 @@ public sealed partial class JobService(
         }
         catch (Exception ex)
         {
-            await RollBackAsync(chunks, written, ex).ConfigureAwait(false);
+            await RollBackAsync(chunks, attempted, ex).ConfigureAwait(false);
             throw;
         }
 
@@ -86,46 +86,47 @@ public sealed partial class JobService(
     internal static TimeSpan ListingSpan(TimeSpan resultTtl) => resultTtl + resultTtl + TimeSpan.FromHours(1);
 
     /// <summary>Starts the next run of a failed or canceled job, under the same id.</summary>
+    /// <remarks>
+    /// The run's message is sent first, then the record is moved to the run. So a run that is saved always has its
+    /// message, even when the save's answer is lost or the caller leaves; a message whose run was never saved is
+    /// ahead of its record, is delivered again until its deliveries run out, and changes nothing.
+    /// </remarks>
     public async Task<JobChange> RetryAsync(string id, CancellationToken cancellationToken)
     {
-        var change = await ChangeAsync(id, job => JobStateMachine.Retry(job, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false);
-        if (change.Outcome != JobChangeOutcome.Changed)
+        var live = await FindLiveAsync(id, cancellationToken).ConfigureAwait(false);
+        if (live is null)
         {
-            return change;
+            return new JobChange(JobChangeOutcome.NotFound, null);
         }
 
-        var run = change.Run;
-        try
+        if (!JobStateMachine.CanRetry(live))
         {
-            await queue.SendAsync(id, run, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // Without its message the run would sit queued for ever: end it, saying why.
-            using var budget = new CancellationTokenSource(RollbackBudget);
-            await store.UpdateAsync(id, job => JobStateMachine.Unsent(job, run, $"The retry could not be enqueued: {ex.Message}", time.GetUtcNow(), Ttl), null, budget.Token).ConfigureAwait(false);
-            throw;
+            return new JobChange(JobChangeOutcome.Conflict, live.ToJob(), live.Run);
         }
 
-        return change;
+        var run = live.Run + 1;
+        await queue.SendAsync(id, run, cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(id, live, job => job.Run + 1 == run && JobStateMachine.Retry(job, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cancels a job that is still queued; its message then finds it final and is dropped.</summary>
-    public Task<JobChange> CancelAsync(string id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, job => JobStateMachine.Cancel(job, time.GetUtcNow(), Ttl), cancellationToken);
+    public async Task<JobChange> CancelAsync(string id, CancellationToken cancellationToken) =>
+        await FindLiveAsync(id, cancellationToken).ConfigureAwait(false) is { } live
+            ? await ChangeAsync(id, live, job => JobStateMachine.Cancel(job, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false)
+            : new JobChange(JobChangeOutcome.NotFound, null);
 
     private TimeSpan Ttl => options.CurrentValue.ResultTtl;
 
     private static Task ForEachAsync(int count, Func<int, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
         Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, body);
 
-    private async Task RollBackAsync(JobEntity[][] chunks, bool[] written, Exception cause)
+    private async Task RollBackAsync(JobEntity[][] chunks, bool[] attempted, Exception cause)
     {
         using var budget = new CancellationTokenSource(RollbackBudget);
         var left = 0;
         for (var c = 0; c < chunks.Length; c++)
         {
-            if (!written[c])
+            if (!attempted[c])
             {
                 continue;
             }
@@ -144,14 +145,8 @@ public sealed partial class JobService(
         LogEnqueueFailed(cause, chunks.Sum(c => c.Length), left);
     }
 
-    private async Task<JobChange> ChangeAsync(string id, Func<JobEntity, bool> change, CancellationToken cancellationToken)
+    private async Task<JobChange> ChangeAsync(string id, JobEntity live, Func<JobEntity, bool> change, CancellationToken cancellationToken)
     {
-        var live = await FindLiveAsync(id, cancellationToken).ConfigureAwait(false);
-        if (live is null)
-        {
-            return new JobChange(JobChangeOutcome.NotFound, null);
-        }
-
         var (job, changed) = await store.UpdateAsync(id, change, live, cancellationToken).ConfigureAwait(false);
         return job is null
             ? new JobChange(JobChangeOutcome.NotFound, null)

@@ -11,8 +11,9 @@ namespace Tally.Jobs;
 ///   │  └──requeue─────┘ └──give up──────▶ failed
 ///   └──cancel──▶ canceled ──retry──▶ queued (next run)
 /// </code>
-/// A job's <see cref="JobEntity.Run"/> counts its runs: a retry starts the next one and sends a
-/// message naming it, so a message of an earlier run is stale and changes nothing. A claim holds
+/// A job's <see cref="JobEntity.Run"/> counts its runs: a retry sends a message naming the next one,
+/// then starts it, so a message of an earlier run is stale and changes nothing, and one of a run not
+/// yet saved waits for it. A claim holds
 /// the job for one message (<see cref="JobEntity.ClaimToken"/> is its id): only a delivery of that
 /// message may requeue, succeed or fail it. Each method returns false, changing nothing, when its
 /// guard does not hold.
@@ -27,7 +28,12 @@ public static class JobStateMachine
     /// <param name="claimTimeout">How long a claim holds: after it, the worker that made it is certainly gone.</param>
     public static ClaimOutcome Claim(JobEntity job, int run, string token, DateTimeOffset now, TimeSpan claimTimeout)
     {
-        if (job.Run != run)
+        if (run > job.Run)
+        {
+            return ClaimOutcome.Ahead;
+        }
+
+        if (run < job.Run)
         {
             return ClaimOutcome.Stale;
         }
@@ -126,10 +132,13 @@ public static class JobStateMachine
         return true;
     }
 
-    /// <summary>Starts the next run of a failed or canceled job; its message must name <see cref="JobEntity.Run"/>.</summary>
+    /// <summary>Whether <see cref="Retry"/> would start the job's next run: it failed or was canceled.</summary>
+    public static bool CanRetry(JobEntity job) => job.JobStatus is JobStatus.Failed or JobStatus.Canceled;
+
+    /// <summary>Starts the next run of a failed or canceled job; its message, sent before, names the new <see cref="JobEntity.Run"/>.</summary>
     public static bool Retry(JobEntity job, DateTimeOffset now, TimeSpan ttl)
     {
-        if (job.JobStatus is not (JobStatus.Failed or JobStatus.Canceled))
+        if (!CanRetry(job))
         {
             return false;
         }
@@ -144,19 +153,6 @@ public static class JobStateMachine
         job.StartedAt = job.FinishedAt = null;
         job.EnqueuedAt = now;
         job.ExpiresAt = now + ttl;
-        return true;
-    }
-
-    /// <summary>Fails a retried job whose message could not be sent, so it does not wait for ever.</summary>
-    public static bool Unsent(JobEntity job, int run, string error, DateTimeOffset now, TimeSpan ttl)
-    {
-        if (job.Run != run || job.JobStatus != JobStatus.Queued)
-        {
-            return false;
-        }
-
-        job.Error = error;
-        Finish(job, JobStatus.Failed, now, ttl);
         return true;
     }
 
@@ -179,6 +175,12 @@ public enum ClaimOutcome
 
     /// <summary>The message names an earlier run (the job was retried since): drop it.</summary>
     Stale,
+
+    /// <summary>
+    /// The message names a run its record has not reached: a retry's message is sent before its run is saved. Deliver it
+    /// again; if the run was never saved, the message runs out of deliveries and its give-up changes nothing.
+    /// </summary>
+    Ahead,
 
     /// <summary>The job is final or expired: drop the message.</summary>
     Finished,

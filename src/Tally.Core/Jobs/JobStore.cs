@@ -281,6 +281,10 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
     }
 
     /// <summary>Moves the job's index row after a saved transition; a failure is only logged, since the record is saved and the listing repairs the row.</summary>
+    /// <summary>Puts a finished job's index row under its status, taking it out of <c>running</c>; costs one call, and does nothing more if the row was right.</summary>
+    /// <remarks>For a delivery that finds its job finished: the write that finished it may have landed with its answer lost, before its index row moved.</remarks>
+    public Task RepairIndexAsync(JobEntity job, CancellationToken cancellationToken) => MoveIndexAsync(job, JobStatus.Running, cancellationToken);
+
     private async Task MoveIndexAsync(JobEntity job, JobStatus before, CancellationToken cancellationToken)
     {
         try

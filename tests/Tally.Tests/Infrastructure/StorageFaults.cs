@@ -5,15 +5,16 @@ using Azure.Core.Pipeline;
 namespace Tally.Tests.Infrastructure;
 
 /// <summary>
-/// Sits in the app's table and queue client pipelines (once per call, outside the SDK's retries) and
-/// makes the k-th storage call fail as an outage does, or cancels the caller during it, as a client
-/// that disconnects does. It also counts every call, so a test can read how many an operation makes.
+/// Sits in the app's table, queue and blob client pipelines (once per call, outside the SDK's retries) and
+/// makes the k-th storage call fail as an outage does, land and lose its answer as a timeout does, or cancel
+/// the caller during it, as a client that disconnects does. It also counts every call, so a test can read how many an operation makes.
 /// </summary>
 public sealed class StorageFaults : HttpPipelinePolicy
 {
     private int _calls;
     private int _injected;
     private int _failAt;
+    private int _loseAt;
     private CancellationTokenSource? _cancel;
 
     /// <summary>Storage calls made since the last <see cref="Reset"/>.</summary>
@@ -34,6 +35,7 @@ public sealed class StorageFaults : HttpPipelinePolicy
         }
 
         _failAt = 0;
+        _loseAt = 0;
         _cancel = null;
         Volatile.Write(ref _calls, 0);
         Volatile.Write(ref _injected, 0);
@@ -47,6 +49,29 @@ public sealed class StorageFaults : HttpPipelinePolicy
     {
         Reset();
         _failAt = k;
+    }
+
+    /// <summary>
+    /// Lets the <paramref name="k"/>-th call from now reach storage and do its work, then loses the answer, as a timeout
+    /// after a write has landed does: the caller sees what the SDK throws when its tries run out.
+    /// </summary>
+    public void LoseAnswerAt(int k)
+    {
+        Reset();
+        _loseAt = k;
+    }
+
+    /// <summary>Injects <paramref name="fault"/> at the <paramref name="k"/>-th call from now.</summary>
+    public void At(int k, StorageFault fault)
+    {
+        if (fault == StorageFault.Fail)
+        {
+            FailAt(k);
+        }
+        else
+        {
+            LoseAnswerAt(k);
+        }
     }
 
     /// <summary>Cancels <paramref name="caller"/> during the <paramref name="k"/>-th call from now.</summary>
@@ -81,5 +106,21 @@ public sealed class StorageFaults : HttpPipelinePolicy
         }
 
         await ProcessNextAsync(message, pipeline);
+        if (call == _loseAt)
+        {
+            Interlocked.Increment(ref _injected);
+            throw new AggregateException(
+                "Retry failed after 2 tries.", new TaskCanceledException("Injected: the call landed, but its answer was lost.", new TimeoutException()));
+        }
     }
+}
+
+/// <summary>How a storage call goes wrong.</summary>
+public enum StorageFault
+{
+    /// <summary>It fails, changing nothing, as an outage does.</summary>
+    Fail,
+
+    /// <summary>It does its work, then its answer is lost, as a timeout after a write has landed does.</summary>
+    LoseAnswer,
 }

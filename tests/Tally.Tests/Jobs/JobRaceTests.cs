@@ -112,6 +112,40 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : AppTests(azur
     }
 
     [Fact]
+    public async Task ARetrysMessage_WhoseRunWasNeverSaved_WaitsForIt_ThenRunsOutAndChangesNothing()
+    {
+        var url = origin.Page("two words");
+        var id = await EnqueueAsync(url);
+        await App.ExecuteAsync(App.Api.CancelJob(TallyApp.Request("DELETE"), id, default));
+        await _queue.SendMessageAsync(new JobMessage(id, 2).ToJson()); // a retry sends its run's message first; this save never landed
+
+        var deliveries = await App.Host.DrainAsync();
+        var job = await App.GetJobAsync(id);
+
+        Assert.Equal(1 + App.Host.Settings.MaxDequeueCount + 1, deliveries); // run 1's (canceled: dropped), run 2's until they run out, its give-up
+        Assert.Equal(("canceled", 0), (job.Text("status"), job.Body.GetProperty("attempts").GetInt32()));
+        Assert.Equal(0, origin.Hits(url));
+    }
+
+    [Fact]
+    public async Task ARetrysMessage_DeliveredBeforeItsRunIsSaved_RunsTheJobOnceItIs()
+    {
+        var url = origin.Page("three little words");
+        var id = await EnqueueAsync(url);
+        await App.ExecuteAsync(App.Api.CancelJob(TallyApp.Request("DELETE"), id, default));
+        await App.Host.DrainAsync();
+        var message = new JobMessage(id, 2).ToJson();
+
+        await Assert.ThrowsAsync<JobRetryException>(() => App.Get<JobRunner>().RunAsync(message, "m-1", default)); // ahead of its record: delivered again
+        await App.Store.UpdateAsync(id, j => JobStateMachine.Retry(j, App.Clock.GetUtcNow(), TimeSpan.FromDays(1)), null, default); // the save lands
+        await App.Get<JobRunner>().RunAsync(message, "m-1", default); // the next delivery
+        var job = await App.GetJobAsync(id);
+
+        Assert.Equal(("succeeded", 3L), (job.Text("status"), job.Body.GetProperty("words").GetInt64()));
+        Assert.Equal(1, origin.Hits(url));
+    }
+
+    [Fact]
     public async Task DeadWorker_ItsMessageComesBack_AndTakesTheJobOver()
     {
         var url = origin.Page("taken over");
