@@ -8,7 +8,8 @@ namespace Tally.Benchmarks;
 /// Jobs end to end on the real parts this machine can run: Azurite, a local origin serving 16 KiB pages,
 /// the app's own services (as the tests build them), and the host stand-in with the limits of the app's
 /// host.json (batch size, threshold, concurrency). Two requests of 1,000 URLs each, as the jobs-at-scale
-/// issue measured, then the queue drained; three rounds, each on a fresh Azurite.
+/// issue measured, then the queue drained; three rounds, each on a fresh Azurite. Then RQ, three rounds of the same
+/// jobs against the same origin (Compare/rq_pipeline.py), as the same-sitting reference.
 /// </summary>
 internal static class PipelineThroughput
 {
@@ -70,5 +71,32 @@ internal static class PipelineThroughput
         }
 
         Console.WriteLine($"median: {results.Order().ElementAt(results.Count / 2):N0} jobs/s end to end (first request to last job finished)");
+
+        Console.WriteLine("RQ in the same sitting, same origin and pages: 2 SimpleWorkers, Redis in memory (Compare/rq_pipeline.py)");
+        for (var round = 1; round <= Rounds; round++)
+        {
+            Console.WriteLine($"{round,5}   {Rq(new Uri(origin.Address, "/page"))}");
+        }
+    }
+
+    /// <summary>Runs Compare/rq_pipeline.py with Debian's python3-rq and redis-server; what it printed, or why it could not run.</summary>
+    private static string Rq(Uri pages)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Compare", "rq_pipeline.py");
+        try
+        {
+            var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { script, pages.AbsoluteUri, $"{Requests}", $"{UrlsPerRequest}" } };
+            using var python = Process.Start(start)!;
+            var error = python.StandardError.ReadToEndAsync();
+            var output = python.StandardOutput.ReadToEnd().Trim().Split(' ');
+            python.WaitForExit();
+            return python.ExitCode == 0
+                ? $"{output[2]} jobs/s end to end; enqueue {string.Join(" s, ", output[3..^1])} s; {output[^1]}"
+                : $"could not run ({error.Result.Trim().Split('\n')[^1]}): apt-get install python3-rq redis-server";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "could not run: no /usr/bin/python3";
+        }
     }
 }
