@@ -11,9 +11,10 @@ namespace Tally.Jobs;
 /// (reversed, so newer hours sort first), keyed <c>{status}-{job id}</c> (ids sort newest first).
 /// </summary>
 /// <remarks>
-/// The job record is the truth. <see cref="JobStore"/> moves a job's row after each transition it
-/// saves, and writes a request's rows before its records, so every record has a row; a row left
-/// stale by a crash between the two is skipped by the listing, which moves it to where the record says.
+/// The job record is the truth. <see cref="JobStore"/> writes a job's row for its new status before each
+/// transition it saves and removes the old row after it (and a request's rows before its records), so a
+/// record always has a row under its status: a listing never misses a job. A row left stale by a failure or
+/// a crash between the writes is skipped by the listing, which moves it to where the record says.
 /// </remarks>
 public sealed class JobIndex(TableServiceClient tables)
 {
@@ -23,7 +24,7 @@ public sealed class JobIndex(TableServiceClient tables)
     private readonly TableClient _table = tables.GetTableClient(TableName);
     private readonly Once _created = new();
 
-    /// <summary>Adds the <c>queued</c> rows of one request's jobs (one partition), 100 to a transaction.</summary>
+    /// <summary>Puts each job's row under its current status: jobs of one request (one partition), at most 100.</summary>
     public async Task AddAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
@@ -57,15 +58,11 @@ public sealed class JobIndex(TableServiceClient tables)
         }
     }
 
-    /// <summary>Moves the rows of several jobs of one request (one partition) in one transaction; one at a time if a row was already gone.</summary>
-    public async Task MoveGroupAsync(IReadOnlyList<(JobEntity Job, JobStatus From)> moves, CancellationToken cancellationToken)
+    /// <summary>Deletes the rows jobs of one request (one partition) had under the statuses they left, in one transaction; one at a time if one was already gone.</summary>
+    public async Task RemoveAsync(IReadOnlyList<(JobEntity Job, JobStatus From)> left, CancellationToken cancellationToken)
     {
-        var actions = moves.Where(m => m.From != m.Job.JobStatus).SelectMany(m => new[]
-        {
-            new TableTransactionAction(TableTransactionActionType.Delete, Entity(m.Job.Id, m.From), ETag.All),
-            new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(m.Job.Id, m.Job.JobStatus)),
-        }).ToArray();
-        if (actions.Length == 0)
+        var rows = left.Where(l => l.From != l.Job.JobStatus).Select(l => Entity(l.Job.Id, l.From)).ToArray();
+        if (rows.Length == 0)
         {
             return;
         }
@@ -73,13 +70,13 @@ public sealed class JobIndex(TableServiceClient tables)
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            await _table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken).ConfigureAwait(false);
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 404)
         {
-            foreach (var (job, from) in moves)
+            foreach (var row in rows)
             {
-                await MoveAsync(job, from, cancellationToken).ConfigureAwait(false);
+                await RemoveAsync(new IndexRow(row.PartitionKey, row.RowKey), cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -92,6 +92,8 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
                 return (job, false);
             }
 
+            var left = new[] { (job, before!.Value) };
+            await WriteAheadAsync(left, cancellationToken).ConfigureAwait(false);
             try
             {
                 var response = await _table.UpdateEntityAsync(job, job.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
@@ -103,7 +105,7 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
                 continue;
             }
 
-            await MoveIndexAsync(job, before!.Value, cancellationToken).ConfigureAwait(false);
+            await LeaveRowsAsync(left, cancellationToken).ConfigureAwait(false);
             return (job, true);
         }
     }
@@ -191,8 +193,9 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
     }
 
     /// <summary>
-    /// Saves changed records of one partition in one transaction, each checked by its ETag, then moves their index rows
-    /// in one; false, with nothing saved, when one was changed or deleted since it was read.
+    /// Saves changed records of one partition in one transaction, each checked by its ETag, between a transaction that
+    /// writes their new index rows and one that removes the old; false, with no record saved, when one was changed or
+    /// deleted since it was read.
     /// </summary>
     private async Task<bool> SaveChangedAsync(List<(JobEntity Job, JobStatus Before)> changed, CancellationToken cancellationToken)
     {
@@ -201,6 +204,7 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
             return true;
         }
 
+        await WriteAheadAsync(changed, cancellationToken).ConfigureAwait(false);
         try
         {
             var response = await _table.SubmitTransactionAsync(
@@ -215,7 +219,7 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
             return false;
         }
 
-        await index.MoveGroupAsync(changed, cancellationToken).ConfigureAwait(false);
+        await LeaveRowsAsync(changed, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -280,16 +284,13 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
         return deleted;
     }
 
-    /// <summary>Moves the job's index row after a saved transition; a failure is only logged, since the record is saved and the listing repairs the row.</summary>
-    /// <summary>Puts a finished job's index row under its status, taking it out of <c>running</c>; costs one call, and does nothing more if the row was right.</summary>
-    /// <remarks>For a delivery that finds its job finished: the write that finished it may have landed with its answer lost, before its index row moved.</remarks>
-    public Task RepairIndexAsync(JobEntity job, CancellationToken cancellationToken) => MoveIndexAsync(job, JobStatus.Running, cancellationToken);
-
-    private async Task MoveIndexAsync(JobEntity job, JobStatus before, CancellationToken cancellationToken)
+    /// <summary>Puts a finished job's index row under its status, taking it out of <c>running</c>; a failure is only logged.</summary>
+    /// <remarks>For a delivery that finds its job finished: the write that finished it may have landed with its answer lost, before the old row went.</remarks>
+    public async Task RepairIndexAsync(JobEntity job, CancellationToken cancellationToken)
     {
         try
         {
-            await index.MoveAsync(job, before, cancellationToken).ConfigureAwait(false);
+            await index.MoveAsync(job, JobStatus.Running, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException or AggregateException)
         {
@@ -297,7 +298,33 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} is {Status}, but its index row could not be moved; the next listing repairs it")]
+    /// <summary>
+    /// Writes the rows of the statuses these jobs are about to enter, before their records: a listing of a status then
+    /// never misses a job in it. If the records are not saved after all, the rows are stale, and the listing drops them.
+    /// </summary>
+    private async Task WriteAheadAsync(IReadOnlyList<(JobEntity Job, JobStatus Before)> changing, CancellationToken cancellationToken)
+    {
+        var entering = changing.Where(c => c.Job.JobStatus != c.Before).Select(c => c.Job).ToArray();
+        if (entering.Length > 0)
+        {
+            await index.AddAsync(entering, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes the rows of the statuses saved jobs left; a failure is only logged, as the listing of such a status drops a stale row.</summary>
+    private async Task LeaveRowsAsync(IReadOnlyList<(JobEntity Job, JobStatus Before)> saved, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await index.RemoveAsync(saved, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException or AggregateException)
+        {
+            LogIndexBehind(ex, saved[0].Job.Id, saved[0].Job.Status);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} is {Status}, but a stale index row could not be removed; the next listing of its status drops it")]
     private partial void LogIndexBehind(Exception ex, string jobId, string status);
 
     /// <summary>Deletes a job record if it is still as read; a record changed or already gone is left alone.</summary>
