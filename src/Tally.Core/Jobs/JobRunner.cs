@@ -93,7 +93,7 @@ public sealed partial class JobRunner(
             throw new JobRetryException(message.JobId, $"run {message.Run} is not saved yet");
         }
 
-        if (job is not null && job.Run == message.Run && job.JobStatus.IsFinal())
+        if (job is not null && job.Run == message.Run && job.JobStatus is JobStatus.Succeeded or JobStatus.Failed) // a canceled run never ran
         {
             await store.RepairIndexAsync(job, cancellationToken).ConfigureAwait(false);
         }
