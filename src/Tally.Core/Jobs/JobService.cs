@@ -99,14 +99,13 @@ public sealed partial class JobService(
             return new JobChange(JobChangeOutcome.NotFound, null);
         }
 
-        if (!JobStateMachine.CanRetry(live))
+        if (JobStateMachine.NextRun(live) is not { } run)
         {
             return new JobChange(JobChangeOutcome.Conflict, live.ToJob(), live.Run);
         }
 
-        var run = live.Run + 1;
         await queue.SendAsync(id, run, cancellationToken).ConfigureAwait(false);
-        return await ChangeAsync(id, live, job => job.Run + 1 == run && JobStateMachine.Retry(job, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(id, live, job => JobStateMachine.Retry(job, run, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cancels a job that is still queued; its message then finds it final and is dropped.</summary>

@@ -132,18 +132,18 @@ public static class JobStateMachine
         return true;
     }
 
-    /// <summary>Whether <see cref="Retry"/> would start the job's next run: it failed or was canceled.</summary>
-    public static bool CanRetry(JobEntity job) => job.JobStatus is JobStatus.Failed or JobStatus.Canceled;
+    /// <summary>The run a retry of <paramref name="job"/> would start, or null when it cannot be retried (it has not failed or been canceled).</summary>
+    public static int? NextRun(JobEntity job) => job.JobStatus is JobStatus.Failed or JobStatus.Canceled ? job.Run + 1 : null;
 
-    /// <summary>Starts the next run of a failed or canceled job; its message, sent before, names the new <see cref="JobEntity.Run"/>.</summary>
-    public static bool Retry(JobEntity job, DateTimeOffset now, TimeSpan ttl)
+    /// <summary>Starts run <paramref name="run"/> of a failed or canceled job, if that is its next run; the run's message was sent before.</summary>
+    public static bool Retry(JobEntity job, int run, DateTimeOffset now, TimeSpan ttl)
     {
-        if (!CanRetry(job))
+        if (NextRun(job) != run)
         {
             return false;
         }
 
-        job.Run++;
+        job.Run = run;
         job.JobStatus = JobStatus.Queued;
         job.ClaimToken = null;
         job.Error = null;

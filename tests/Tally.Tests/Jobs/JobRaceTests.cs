@@ -137,7 +137,7 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : AppTests(azur
         var message = new JobMessage(id, 2).ToJson();
 
         await Assert.ThrowsAsync<JobRetryException>(() => App.Get<JobRunner>().RunAsync(message, "m-1", default)); // ahead of its record: delivered again
-        await App.Store.UpdateAsync(id, j => JobStateMachine.Retry(j, App.Clock.GetUtcNow(), TimeSpan.FromDays(1)), null, default); // the save lands
+        await App.Store.UpdateAsync(id, j => JobStateMachine.Retry(j, 2, App.Clock.GetUtcNow(), TimeSpan.FromDays(1)), null, default); // the save lands
         await App.Get<JobRunner>().RunAsync(message, "m-1", default); // the next delivery
         var job = await App.GetJobAsync(id);
 
