@@ -81,8 +81,8 @@ public sealed partial class JobRunner(
 
     /// <summary>
     /// What a delivery does with a job it did not claim: a run not saved yet is waited for (the message comes again); a
-    /// job this run finished gets its index row set right, as the answer to its last write may have been lost before
-    /// the row was moved; anything else is dropped.
+    /// job this run finished loses its <c>running</c> index row, as the answer to its last write may have been lost
+    /// before that row was removed; anything else is dropped.
     /// </summary>
     /// <exception cref="JobRetryException">The message is ahead of its record: deliver it again.</exception>
     private async Task NotClaimedAsync(JobMessage message, JobEntity? job, ClaimOutcome outcome, CancellationToken cancellationToken)

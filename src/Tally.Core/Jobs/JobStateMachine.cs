@@ -13,9 +13,8 @@ namespace Tally.Jobs;
 /// </code>
 /// A job's <see cref="JobEntity.Run"/> counts its runs: a retry sends a message naming the next one,
 /// then starts it, so a message of an earlier run is stale and changes nothing, and one of a run not
-/// yet saved waits for it. A claim holds
-/// the job for one message (<see cref="JobEntity.ClaimToken"/> is its id): only a delivery of that
-/// message may requeue, succeed or fail it. Each method returns false, changing nothing, when its
+/// yet saved waits for it. A claim holds the job for one message (<see cref="JobEntity.ClaimToken"/>
+/// is its id): only a delivery of that message may requeue, succeed or fail it. Each method returns false, changing nothing, when its
 /// guard does not hold.
 /// </remarks>
 public static class JobStateMachine
