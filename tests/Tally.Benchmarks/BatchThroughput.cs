@@ -72,22 +72,10 @@ internal static class BatchThroughput
     }
 
     /// <summary>The same fetches by an asyncio <c>gather</c> at the same concurrency (Compare/asyncio_gather.py), in URLs/s; "–" without python3.</summary>
-    private static string AsyncioGather(string page, int count, int concurrency)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "Compare", "asyncio_gather.py");
-        try
-        {
-            var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, ArgumentList = { script, $"{page}/", $"{count}", $"{concurrency}" } };
-            using var python = Process.Start(start)!;
-            var output = python.StandardOutput.ReadToEnd().Split(' ');
-            python.WaitForExit();
-            return python.ExitCode == 0 ? $"{int.Parse(output[2], System.Globalization.CultureInfo.InvariantCulture):N0}" : "–";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "–";
-        }
-    }
+    private static string AsyncioGather(string page, int count, int concurrency) =>
+        Compare.CompareScript.Run("python3", "asyncio_gather.py", $"{page}/", $"{count}", $"{concurrency}") is { ExitCode: 0, Output: var output }
+            ? $"{int.Parse(output[2], System.Globalization.CultureInfo.InvariantCulture):N0}"
+            : "–";
 
     /// <summary>
     /// Waits for the batch to finish, reading its status every 50 ms: the backend's own wait

@@ -80,23 +80,10 @@ internal static class PipelineThroughput
     }
 
     /// <summary>Runs Compare/rq_pipeline.py with Debian's python3-rq and redis-server; what it printed, or why it could not run.</summary>
-    private static string Rq(Uri pages)
+    private static string Rq(Uri pages) => Compare.CompareScript.Run("/usr/bin/python3", "rq_pipeline.py", pages.AbsoluteUri, $"{Requests}", $"{UrlsPerRequest}") switch
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "Compare", "rq_pipeline.py");
-        try
-        {
-            var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { script, pages.AbsoluteUri, $"{Requests}", $"{UrlsPerRequest}" } };
-            using var python = Process.Start(start)!;
-            var error = python.StandardError.ReadToEndAsync();
-            var output = python.StandardOutput.ReadToEnd().Trim().Split(' ');
-            python.WaitForExit();
-            return python.ExitCode == 0
-                ? $"{output[2]} jobs/s end to end; enqueue {string.Join(" s, ", output[3..^1])} s; {output[^1]}"
-                : $"could not run ({error.Result.Trim().Split('\n')[^1]}): apt-get install python3-rq redis-server";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "could not run: no /usr/bin/python3";
-        }
-    }
+        null => "could not run: no /usr/bin/python3",
+        { ExitCode: 0, Output: var output } => $"{output[2]} jobs/s end to end; enqueue {string.Join(" s, ", output[3..^1])} s; {output[^1]}",
+        { LastError: var error } => $"could not run ({error}): apt-get install python3-rq redis-server",
+    };
 }

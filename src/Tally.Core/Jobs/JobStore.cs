@@ -284,19 +284,12 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
         return deleted;
     }
 
-    /// <summary>Puts a finished job's index row under its status, taking it out of <c>running</c>; a failure is only logged.</summary>
-    /// <remarks>For a delivery that finds its job finished: the write that finished it may have landed with its answer lost, before the old row went.</remarks>
-    public async Task RepairIndexAsync(JobEntity job, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await index.MoveAsync(job, JobStatus.Running, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException or AggregateException)
-        {
-            LogIndexBehind(ex, job.Id, job.Status);
-        }
-    }
+    /// <summary>Removes a finished job's <c>running</c> index row, if it is still there; a failure is only logged.</summary>
+    /// <remarks>
+    /// For a delivery that finds its job finished: the write that finished it may have landed with its answer lost, after
+    /// its new row was written ahead and before the old one went.
+    /// </remarks>
+    public Task RepairIndexAsync(JobEntity job, CancellationToken cancellationToken) => LeaveRowsAsync([(job, JobStatus.Running)], cancellationToken);
 
     /// <summary>
     /// Writes the rows of the statuses these jobs are about to enter, before their records: a listing of a status then

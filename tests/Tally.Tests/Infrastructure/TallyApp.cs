@@ -29,7 +29,7 @@ public sealed class TallyApp : IAsyncDisposable
     private readonly ServiceProvider _services;
 
     public TallyApp(Azurite azurite, IDictionary<string, string?>? settings = null)
-        : this(azurite.ConnectionString, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { [Azurite.TryTimeoutSetting.Key] = Azurite.TryTimeoutSetting.Value })
+        : this(azurite.ConnectionString, new[] { Azurite.TryTimeoutSetting }.Concat(settings ?? new Dictionary<string, string?>()).ToDictionary()) // a test's own setting wins
     {
     }
 
