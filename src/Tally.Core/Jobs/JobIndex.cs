@@ -16,21 +16,29 @@ namespace Tally.Jobs;
 /// record always has a row under its status: a listing never misses a job. A row left stale by a failure or
 /// a crash between the writes is skipped by the listing, which moves it to where the record says.
 /// </remarks>
-public sealed class JobIndex(TableServiceClient tables)
+public sealed class JobIndex
 {
     /// <summary>The index table.</summary>
     public const string TableName = "TallyJobIndex";
 
-    private readonly TableClient _table = tables.GetTableClient(TableName);
+    private readonly TableClient _table;
+    private readonly IndexWriter _writer;
     private readonly Once _created = new();
 
+    /// <summary>The index in <paramref name="tables"/>. One for the app: concurrent deliveries share its transactions.</summary>
+    public JobIndex(TableServiceClient tables)
+    {
+        _table = tables.GetTableClient(TableName);
+        _writer = new IndexWriter(_table);
+    }
+
     /// <summary>Puts each job's row under its current status: jobs of one request (one partition), at most 100.</summary>
+    /// <remarks>The rows may share a transaction with other deliveries' rows of the partition (see <see cref="IndexWriter"/>).</remarks>
     public async Task AddAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        await _table.SubmitTransactionAsync(
-            jobs.Select(job => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(job.Id, job.JobStatus))),
-            cancellationToken).ConfigureAwait(false);
+        TableTransactionAction[] rows = [.. jobs.Select(job => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(job.Id, job.JobStatus)))];
+        await _writer.WriteAsync(rows[0].Entity.PartitionKey, rows, ct => _table.SubmitTransactionAsync(rows, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Moves a job's row from <paramref name="from"/> to its current status, in one transaction.</summary>
@@ -58,7 +66,10 @@ public sealed class JobIndex(TableServiceClient tables)
         }
     }
 
-    /// <summary>Deletes the rows jobs of one request (one partition) had under the statuses they left, in one transaction; one at a time if one was already gone.</summary>
+    /// <summary>
+    /// Deletes the rows jobs of one request (one partition) had under the statuses they left, in one transaction (maybe
+    /// shared with other deliveries' rows, see <see cref="IndexWriter"/>); one at a time if one was already gone.
+    /// </summary>
     public async Task RemoveAsync(IReadOnlyList<(JobEntity Job, JobStatus From)> left, CancellationToken cancellationToken)
     {
         var rows = left.Where(l => l.From != l.Job.JobStatus).Select(l => Entity(l.Job.Id, l.From)).ToArray();
@@ -68,15 +79,20 @@ public sealed class JobIndex(TableServiceClient tables)
         }
 
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        try
+        await _writer.WriteAsync(rows[0].PartitionKey, [.. rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All))], Alone, cancellationToken).ConfigureAwait(false);
+
+        async Task Alone(CancellationToken ct)
         {
-            await _table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken).ConfigureAwait(false);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == 404)
-        {
-            foreach (var row in rows)
+            try
             {
-                await RemoveAsync(new IndexRow(row.PartitionKey, row.RowKey), cancellationToken).ConfigureAwait(false);
+                await _table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), ct).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                foreach (var row in rows)
+                {
+                    await RemoveAsync(new IndexRow(row.PartitionKey, row.RowKey), ct).ConfigureAwait(false);
+                }
             }
         }
     }

@@ -11,16 +11,16 @@ namespace Tally.Tests.Jobs;
 public sealed class JobGroupTests(Azurite azurite, Origin origin) : AppTests(azurite)
 {
     [Fact]
-    public async Task TwentyUrls_AreSentAsThreeMessages_ThatNameEveryJobOnce()
+    public async Task SeventyUrls_AreSentAsThreeMessages_ThatNameEveryJobOnce()
     {
-        var ids = await EnqueueAsync([.. Enumerable.Range(0, 20).Select(_ => origin.Page("w"))]);
+        var ids = await EnqueueAsync([.. Enumerable.Range(0, 70).Select(_ => origin.Page("w"))]);
 
         var raw = new QueueServiceClient(Azurite.ConnectionString).GetQueueClient(JobStorage.QueueName);
         var messages = (await raw.PeekMessagesAsync(32)).Value.Select(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.MessageText))).ToArray();
         var named = messages.Select(text => JsonDocument.Parse(text).RootElement.GetProperty("jobs").EnumerateArray()
             .Select(job => (job.GetProperty("jobId").GetString(), job.GetProperty("run").GetInt32())).ToArray()).ToArray();
 
-        Assert.Equal([8, 8, 4], named.Select(m => m.Length).Order().Reverse());
+        Assert.Equal([32, 32, 6], named.Select(m => m.Length).Order().Reverse());
         Assert.Equal(ids.Order(), named.SelectMany(m => m).Select(j => j.Item1).Order());
         Assert.All(named.SelectMany(m => m), job => Assert.Equal(1, job.Item2));
     }

@@ -214,7 +214,7 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : AppTests(azur
         gate.Release(urls.Length);
         await drained;
 
-        Assert.Equal((16, 8, 24), (settings.BatchSize, settings.NewBatchThreshold, settings.MaxConcurrency)); // host.json
+        Assert.Equal((8, 4, 12), (settings.BatchSize, settings.NewBatchThreshold, settings.MaxConcurrency)); // host.json
         Assert.Equal(settings.MaxConcurrency, peak);
         Assert.Equal(settings.MaxConcurrency, App.Host.PeakConcurrency);
     }

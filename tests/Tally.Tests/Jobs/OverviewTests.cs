@@ -22,7 +22,7 @@ public sealed class OverviewTests(Azurite azurite, Origin origin) : AppTests(azu
         var log = App.Faults.Log.ToArray();
 
         Assert.Equal(new StatusCount(1000, Capped: true), overview.Jobs["queued"]);
-        Assert.True(overview.Queue >= 1200 / JobQueue.JobsPerMessage, $"queue depth {overview.Queue}"); // messages, each starting up to 8 jobs
+        Assert.True(overview.Queue >= 1200 / JobQueue.JobsPerMessage, $"queue depth {overview.Queue}"); // messages, each starting up to JobsPerMessage jobs
         Assert.Equal(60, overview.LastHour.Count);
         Assert.DoesNotContain(log, line => line.Contains("/TallyJobs", StringComparison.Ordinal)); // no record is read
         Assert.All(log.Where(line => line.Contains("/TallyJobIndex()", StringComparison.Ordinal)), line => Assert.Contains("PartitionKey eq", line));
