@@ -11,9 +11,9 @@ public sealed class JobQueue(QueueServiceClient queues)
 
     /// <summary>
     /// The most jobs of one request a message starts. The queue has no batch send, so a 1,000-URL request is 32
-    /// sends rather than 1,000, and a message's jobs are claimed and finished together, about ten storage calls a
-    /// message whatever its size. The worker runs a message's jobs at once, so the host's 12 messages in flight
-    /// (host.json) are up to 384 fetches per instance.
+    /// sends rather than 1,000; and a message's jobs are claimed together and their results written together, so
+    /// the storage calls of a run are paid a message, not a job. The worker runs a message's jobs at once, so the
+    /// host's 12 messages in flight (host.json) are up to 384 fetches per instance.
     /// </summary>
     public const int JobsPerMessage = 32;
 

@@ -26,6 +26,20 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : AppTests(azu
     }
 
     [Fact]
+    public async Task AThousandUrls_AreSixtyTwoStorageCalls_ThirtyTwoOfThemSends()
+    {
+        await EnqueueAsync([origin.Page("warm"), origin.Page("up")]); // the tables and the queue exist from here on
+        App.Faults.Reset();
+        var ids = await EnqueueAsync([.. Enumerable.Range(0, 1000).Select(i => new Uri(origin.BaseAddress, $"thousand/{i}"))]);
+        var log = App.Faults.Log.ToArray();
+
+        Assert.Equal(1000, ids.Distinct().Count());
+        Assert.Equal(3 * 10, log.Count(line => line.EndsWith("/$batch", StringComparison.Ordinal))); // index rows, records, commits: 100 a transaction
+        Assert.Equal(32, log.Count(line => line.StartsWith($"POST /devstoreaccount1/{JobStorage.QueueName}/messages", StringComparison.Ordinal))); // 31 of 32 jobs, one of 8
+        Assert.Equal(30 + 32, log.Length);
+    }
+
+    [Fact]
     public async Task OneJobFailingTransiently_RedeliversItsMessage_AndOnlyThatJobIsFetchedAgain()
     {
         Uri[] urls = [origin.Page("one"), origin.Flaky(failures: 1, status: 503, body: "two words"), origin.Page("three words here")];
