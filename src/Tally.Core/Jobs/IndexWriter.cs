@@ -11,7 +11,8 @@ namespace Tally.Jobs;
 /// Index writes may share a transaction with any other: each row is an upsert or a delete of whatever is there, so
 /// nothing depends on which write a row came with. When a shared transaction fails on one of its rows (a delete of a
 /// row already gone), storage has applied none of it, and each write is made again alone, with its own handling.
-/// Writes of one row keep their order: a write whose row is already in the next transaction waits for the one after.
+/// The next transaction takes the waiting writes in the order they came, and stops at one that names a row already
+/// taken, so the writes of one row land in their order.
 /// </remarks>
 internal sealed class IndexWriter(TableClient table)
 {
@@ -22,7 +23,7 @@ internal sealed class IndexWriter(TableClient table)
     /// <param name="partition">The rows' partition.</param>
     /// <param name="rows">The rows' upserts and deletes, no row twice.</param>
     /// <param name="alone">Writes the rows in a transaction of their own, handling its failures: what runs when they go alone.</param>
-    /// <param name="cancellationToken">Stops waiting; rows already in a transaction under way may still land.</param>
+    /// <param name="cancellationToken">Stops the wait; rows that waited are still written after the caller has gone.</param>
     public async Task WriteAsync(string partition, IReadOnlyList<TableTransactionAction> rows, Func<CancellationToken, Task> alone, CancellationToken cancellationToken)
     {
         var pending = new Pending(rows, alone, new(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -128,9 +128,8 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
         }
 
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var rows = string.Join(" or ", keys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k.RowKey}")));
-        var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {keys[0].PartitionKey}")} and ({rows})";
         var found = new Dictionary<string, JobEntity>();
+        var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {keys[0].PartitionKey}")} and ({RowsFilter([.. keys.Select(k => k.RowKey)])})";
         await foreach (var job in _table.QueryAsync<JobEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             found[job.Id] = job;
@@ -158,6 +157,18 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
 
         var saves = changed.Select(c => c.Job.Id).ToHashSet();
         return [.. results.Select(r => (r.Job, r.Job is not null && saves.Contains(r.Job.Id)))];
+    }
+
+    /// <summary>
+    /// A filter for exactly these rows of a partition: a key range when they are consecutive jobs of their request (as a
+    /// message's jobs are), which storage reads as a range, not the whole partition; else each row by its key.
+    /// </summary>
+    private static string RowsFilter(string[] rows)
+    {
+        var numbers = Array.ConvertAll(rows, row => Convert.ToInt32(row, 16));
+        return numbers.Max() - numbers.Min() + 1 == numbers.Distinct().Count()
+            ? TableClient.CreateQueryFilter($"RowKey ge {JobIds.Row(numbers.Min())} and RowKey le {JobIds.Row(numbers.Max())}")
+            : string.Join(" or ", rows.Select(row => TableClient.CreateQueryFilter($"RowKey eq {row}")));
     }
 
     /// <summary>

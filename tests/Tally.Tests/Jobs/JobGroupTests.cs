@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Azure.Storage.Queues;
 using Tally.Jobs;
 using Tally.Tests.Infrastructure;
@@ -37,6 +38,36 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : AppTests(azu
         Assert.Equal(3 * 10, log.Count(line => line.EndsWith("/$batch", StringComparison.Ordinal))); // index rows, records, commits: 100 a transaction
         Assert.Equal(32, log.Count(line => line.StartsWith($"POST /devstoreaccount1/{JobStorage.QueueName}/messages", StringComparison.Ordinal))); // 31 of 32 jobs, one of 8
         Assert.Equal(30 + 32, log.Length);
+    }
+
+    [Fact]
+    public async Task EachMessagesJobs_AreReadWithOneRangeQuery_OfJustThoseRows()
+    {
+        await EnqueueAsync([.. Enumerable.Range(0, 70).Select(i => new Uri(origin.BaseAddress, $"range/{i}"))]);
+        App.Faults.Reset();
+        await App.Host.DrainAsync();
+
+        var ranges = App.Faults.Log.Where(line => line.StartsWith("GET ", StringComparison.Ordinal) && line.Contains("/TallyJobs()", StringComparison.Ordinal))
+            .Select(line => Regex.Match(line, @"\(RowKey ge '(\w+)' and RowKey le '(\w+)'\)"))
+            .Select(match => (match.Groups[1].Value, match.Groups[2].Value));
+        Assert.Equal([("0000", "001f"), ("0020", "003f"), ("0040", "0045")], ranges.Order()); // jobs 0-31, 32-63 and 64-69, in hex
+    }
+
+    [Fact]
+    public async Task AMessageOfJobsThatAreNotConsecutive_ReadsEachByItsKey_AndRunsOnlyThose()
+    {
+        Uri[] urls = [origin.Page("one"), origin.Page("two words"), origin.Page("three words here")];
+        var ids = await EnqueueAsync(urls);
+        await App.ClearQueuesAsync(); // the request's own message is gone; this one names the first and the last job only
+        await App.Queues.GetQueueClient(JobStorage.QueueName).SendMessageAsync(JobMessage.ToJson([new JobMessage(ids[0], 1), new JobMessage(ids[2], 1)]));
+        App.Faults.Reset();
+
+        await App.Host.DrainAsync();
+        var jobs = await Task.WhenAll(ids.Select(App.GetJobAsync));
+
+        Assert.Equal(["succeeded", "queued", "succeeded"], jobs.Select(job => job.Text("status")));
+        Assert.Equal([1, 0, 1], urls.Select(origin.Hits));
+        Assert.Contains(App.Faults.Log, line => line.Contains("/TallyJobs()", StringComparison.Ordinal) && line.Contains("(RowKey eq '0000' or RowKey eq '0002')", StringComparison.Ordinal));
     }
 
     [Fact]
