@@ -34,8 +34,8 @@ public sealed partial class JobRunner(
             return;
         }
 
-        // A group is claimed with three storage calls in all (a query, a transaction, an index transaction), not three
-        // a job; if another writer got there first, each job is claimed on its own, as a one-job message is.
+        // A group is claimed with one query and one transaction between its index writes (shared with other deliveries'),
+        // not with calls a job; if another writer got there first, each job is claimed on its own, as a one-job message is.
         // Their results are written together too, as they come: each write takes whatever finished meanwhile.
         var claims = jobs.Count > 1 ? await ClaimGroupAsync(jobs, messageId, cancellationToken).ConfigureAwait(false) : null;
         var writer = new GroupWriter(store);
