@@ -36,6 +36,11 @@ public sealed class JobIndex
     /// <remarks>The rows may share a transaction with other deliveries' rows of the partition (see <see cref="IndexWriter"/>).</remarks>
     public async Task AddAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
     {
+        if (jobs.Count == 0)
+        {
+            return;
+        }
+
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         TableTransactionAction[] rows = [.. jobs.Select(job => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(job.Id, job.JobStatus)))];
         await _writer.WriteAsync(rows[0].Entity.PartitionKey, rows, ct => _table.SubmitTransactionAsync(rows, ct), cancellationToken).ConfigureAwait(false);
@@ -79,13 +84,14 @@ public sealed class JobIndex
         }
 
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        await _writer.WriteAsync(rows[0].PartitionKey, [.. rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All))], Alone, cancellationToken).ConfigureAwait(false);
+        TableTransactionAction[] deletes = [.. rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All))];
+        await _writer.WriteAsync(rows[0].PartitionKey, deletes, Alone, cancellationToken).ConfigureAwait(false);
 
         async Task Alone(CancellationToken ct)
         {
             try
             {
-                await _table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), ct).ConfigureAwait(false);
+                await _table.SubmitTransactionAsync(deletes, ct).ConfigureAwait(false);
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 404)
             {
