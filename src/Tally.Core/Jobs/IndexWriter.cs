@@ -61,49 +61,53 @@ internal sealed class IndexWriter(TableClient table)
     /// <summary>Writes what waited for <paramref name="partition"/>, a transaction at a time, until nothing waits.</summary>
     private async Task WriteWaitingAsync(string partition)
     {
-        while (Next(partition) is { Count: > 0 } batch)
+        while (Next(partition) is { } batch)
         {
-            try
+            if (batch.Count > 1 && await TryWriteSharedAsync(batch).ConfigureAwait(false))
             {
-                if (batch.Count == 1)
-                {
-                    await batch[0].Alone(CancellationToken.None).ConfigureAwait(false);
-                }
-                else
-                {
-                    await WriteSharedAsync(batch).ConfigureAwait(false);
-                }
-
-                batch.ForEach(p => p.Done.TrySetResult());
+                continue;
             }
-            catch (Exception ex)
+
+            foreach (var pending in batch)
             {
-                batch.ForEach(p => p.Done.TrySetException(ex)); // each writer handles storage trouble as its own
+                await WriteAloneAsync(pending).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task WriteSharedAsync(List<Pending> batch)
+    /// <summary>
+    /// Writes the batch in one transaction and tells each writer how it went; false, with nothing written, when storage
+    /// refused one of its rows (a delete of a row already gone, say): then each write goes again alone, with its own handling.
+    /// </summary>
+    private async Task<bool> TryWriteSharedAsync(List<Pending> batch)
     {
         try
         {
             await table.SubmitTransactionAsync(batch.SelectMany(p => p.Rows), CancellationToken.None).ConfigureAwait(false);
+            batch.ForEach(p => p.Done.TrySetResult());
         }
         catch (TableTransactionFailedException)
         {
-            // Storage applied none of it: each write again, alone, with its own handling (a delete of a row already gone, say).
-            foreach (var pending in batch)
-            {
-                try
-                {
-                    await pending.Alone(CancellationToken.None).ConfigureAwait(false);
-                    pending.Done.TrySetResult();
-                }
-                catch (Exception ex)
-                {
-                    pending.Done.TrySetException(ex);
-                }
-            }
+            return false;
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(p => p.Done.TrySetException(ex)); // each writer handles storage trouble as its own
+        }
+
+        return true;
+    }
+
+    private static async Task WriteAloneAsync(Pending pending)
+    {
+        try
+        {
+            await pending.Alone(CancellationToken.None).ConfigureAwait(false);
+            pending.Done.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            pending.Done.TrySetException(ex);
         }
     }
 
