@@ -3,54 +3,50 @@ using Azure.Data.Tables;
 namespace Tally.Jobs;
 
 /// <summary>
-/// The index writes of concurrent deliveries, shared: while one transaction of a partition is under way, the writes
-/// that come for that partition wait, and the next transaction takes them all (up to 100 rows, no row twice). A write
-/// that finds its partition idle goes at once, alone, as if there were no sharing.
+/// The index writes of concurrent deliveries, shared: while one write of a partition is under way, the rows that come
+/// for that partition wait, and the next write takes them all, each row once (up to 100 rows). A write that finds its
+/// partition idle goes at once, alone, as if there were no sharing.
 /// </summary>
 /// <remarks>
-/// Index writes may share a transaction with any other: each row is an upsert or a delete of whatever is there, so
-/// nothing depends on which write a row came with. When a shared transaction fails on one of its rows (a delete of a
-/// row already gone), storage has applied none of it, and each write is made again alone, with its own handling.
-/// The next transaction takes the waiting writes in the order they came, and stops at one that names a row already
-/// taken, so the writes of one row land in their order.
+/// Every index write is an upsert, so rows may share a write with any others, and two writes of one row are one: the
+/// later copy (the later time) is the one written. Storage trouble reaches every caller whose rows were in the write.
 /// </remarks>
 internal sealed class IndexWriter(TableClient table)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Queue<Pending>> _waiting = [];
+    private readonly Dictionary<string, List<Pending>> _waiting = [];
 
-    /// <summary>Writes <paramref name="rows"/> (one partition, at most 100), sharing a transaction with others' when their partition is busy.</summary>
-    /// <param name="partition">The rows' partition.</param>
-    /// <param name="rows">The rows' upserts and deletes, no row twice.</param>
-    /// <param name="alone">Writes the rows in a transaction of their own, handling its failures: what runs when they go alone.</param>
+    /// <summary>Upserts <paramref name="rows"/> (one partition, at most 100, no row twice), sharing a write with others' when their partition is busy.</summary>
+    /// <param name="rows">The rows.</param>
     /// <param name="cancellationToken">Stops the wait; rows that waited are still written after the caller has gone.</param>
-    public async Task WriteAsync(string partition, IReadOnlyList<TableTransactionAction> rows, Func<CancellationToken, Task> alone, CancellationToken cancellationToken)
+    public async Task WriteAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
-        var pending = new Pending(rows, alone, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        var partition = rows[0].PartitionKey;
+        var pending = new Pending(rows, new(TaskCreationOptions.RunContinuationsAsynchronously));
         bool busy;
         lock (_gate)
         {
-            busy = _waiting.TryGetValue(partition, out var queue);
+            busy = _waiting.TryGetValue(partition, out var waiting);
             if (busy)
             {
-                queue!.Enqueue(pending); // a transaction is under way: the next one takes these rows
+                waiting!.Add(pending); // a write is under way: the next one takes these rows
             }
             else
             {
-                _waiting[partition] = new Queue<Pending>();
+                _waiting[partition] = [];
             }
         }
 
         if (busy)
         {
-            // The transaction that takes these rows is written with no caller's token: it is others' too.
+            // The write that takes these rows is made with no caller's token: it is others' too.
             await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
         try
         {
-            await alone(cancellationToken).ConfigureAwait(false);
+            await UpsertAsync(rows, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -58,66 +54,43 @@ internal sealed class IndexWriter(TableClient table)
         }
     }
 
-    /// <summary>Writes what waited for <paramref name="partition"/>, a transaction at a time, until nothing waits.</summary>
+    /// <summary>Writes what waited for <paramref name="partition"/>, a write at a time, until nothing waits.</summary>
     private async Task WriteWaitingAsync(string partition)
     {
         while (Next(partition) is { } batch)
         {
-            if (batch.Count > 1 && await TryWriteSharedAsync(batch).ConfigureAwait(false))
+            var rows = batch.SelectMany(p => p.Rows).GroupBy(row => row.RowKey, StringComparer.Ordinal).Select(same => same.Last()).ToArray();
+            try
             {
-                continue;
+                await UpsertAsync(rows, CancellationToken.None).ConfigureAwait(false);
+                batch.ForEach(p => p.Done.TrySetResult());
             }
-
-            foreach (var pending in batch)
+            catch (Exception ex)
             {
-                await WriteAloneAsync(pending).ConfigureAwait(false);
+                batch.ForEach(p => p.Done.TrySetException(ex)); // each caller handles storage trouble as its own
             }
         }
     }
 
-    /// <summary>
-    /// Writes the batch in one transaction and tells each writer how it went; false, with nothing written, when storage
-    /// refused one of its rows (a delete of a row already gone, say): then each write goes again alone, with its own handling.
-    /// </summary>
-    private async Task<bool> TryWriteSharedAsync(List<Pending> batch)
+    /// <summary>One row is a plain upsert; more are one transaction.</summary>
+    private async Task UpsertAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
-        try
+        if (rows.Count == 1)
         {
-            await table.SubmitTransactionAsync(batch.SelectMany(p => p.Rows), CancellationToken.None).ConfigureAwait(false);
-            batch.ForEach(p => p.Done.TrySetResult());
-        }
-        catch (TableTransactionFailedException)
-        {
-            return false;
-        }
-        catch (Exception ex)
-        {
-            batch.ForEach(p => p.Done.TrySetException(ex)); // each writer handles storage trouble as its own
+            await table.UpsertEntityAsync(rows[0], TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        return true;
+        await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteAloneAsync(Pending pending)
-    {
-        try
-        {
-            await pending.Alone(CancellationToken.None).ConfigureAwait(false);
-            pending.Done.TrySetResult();
-        }
-        catch (Exception ex)
-        {
-            pending.Done.TrySetException(ex);
-        }
-    }
-
-    /// <summary>Takes the writes that waited, in order, while they fit one transaction and name no row twice; none left ends the partition's turn.</summary>
+    /// <summary>Takes the writes that waited, in order, while their distinct rows fit one transaction; none left ends the partition's turn.</summary>
     private List<Pending>? Next(string partition)
     {
         lock (_gate)
         {
-            var queue = _waiting[partition];
-            if (queue.Count == 0)
+            var waiting = _waiting[partition];
+            if (waiting.Count == 0)
             {
                 _waiting.Remove(partition);
                 return null;
@@ -125,17 +98,22 @@ internal sealed class IndexWriter(TableClient table)
 
             var batch = new List<Pending>();
             var keys = new HashSet<string>(StringComparer.Ordinal);
-            while (queue.TryPeek(out var next)
-                && keys.Count + next.Rows.Count <= JobStore.TransactionSize
-                && next.Rows.All(row => !keys.Contains(row.Entity.RowKey)))
+            foreach (var next in waiting)
             {
-                batch.Add(queue.Dequeue());
-                keys.UnionWith(next.Rows.Select(row => row.Entity.RowKey));
+                var added = next.Rows.Count(row => !keys.Contains(row.RowKey));
+                if (keys.Count + added > JobStore.TransactionSize)
+                {
+                    break;
+                }
+
+                batch.Add(next);
+                keys.UnionWith(next.Rows.Select(row => row.RowKey));
             }
 
+            waiting.RemoveRange(0, batch.Count);
             return batch;
         }
     }
 
-    private sealed record Pending(IReadOnlyList<TableTransactionAction> Rows, Func<CancellationToken, Task> Alone, TaskCompletionSource Done);
+    private sealed record Pending(IReadOnlyList<TableEntity> Rows, TaskCompletionSource Done);
 }

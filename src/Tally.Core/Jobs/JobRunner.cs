@@ -34,14 +34,14 @@ public sealed partial class JobRunner(
             return;
         }
 
-        // A group is claimed with one query and one transaction between its index writes (shared with other deliveries'),
-        // not with calls a job; if another writer got there first, each job is claimed on its own, as a one-job message is.
+        // A group is claimed with one query, one index row (shared with other deliveries') and one transaction, not with
+        // calls a job; if another writer got there first, each job is claimed on its own, as a one-job message is.
         // Their results are written together too, as they come: each write takes whatever finished meanwhile.
         var claims = jobs.Count > 1 ? await ClaimGroupAsync(jobs, messageId, cancellationToken).ConfigureAwait(false) : null;
         var writer = new GroupWriter(store);
         await Task.WhenAll(jobs.Select((job, i) => claims is null ? RunOneAsync(job, messageId, cancellationToken)
             : claims[i].Outcome == ClaimOutcome.Claimed ? RunClaimedAsync(job, claims[i].Job!, messageId, writer.SaveAsync, cancellationToken)
-            : NotClaimedAsync(job, claims[i].Job, claims[i].Outcome, cancellationToken))).ConfigureAwait(false);
+            : NotClaimedAsync(job, claims[i].Job, claims[i].Outcome))).ConfigureAwait(false);
     }
 
     /// <summary>Claims a group's jobs at once; null to claim them one at a time.</summary>
@@ -72,31 +72,21 @@ public sealed partial class JobRunner(
             cancellationToken).ConfigureAwait(false);
         if (job is null || !claimed)
         {
-            await NotClaimedAsync(message, job, outcome, cancellationToken).ConfigureAwait(false);
+            await NotClaimedAsync(message, job, outcome).ConfigureAwait(false);
             return;
         }
 
         await RunClaimedAsync(message, job, messageId, (claimed, change) => store.UpdateAsync(claimed.Id, change, claimed, CancellationToken.None), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// What a delivery does with a job it did not claim: a run not saved yet is waited for (the message comes again); a
-    /// job this run finished loses its <c>running</c> index row, as the answer to its last write may have been lost
-    /// before that row was removed; anything else is dropped.
-    /// </summary>
+    /// <summary>What a delivery does with a job it did not claim: a run not saved yet is waited for (the message comes again); anything else is dropped.</summary>
     /// <exception cref="JobRetryException">The message is ahead of its record: deliver it again.</exception>
-    private async Task NotClaimedAsync(JobMessage message, JobEntity? job, ClaimOutcome outcome, CancellationToken cancellationToken)
+    private Task NotClaimedAsync(JobMessage message, JobEntity? job, ClaimOutcome outcome)
     {
         LogSkipped(message.JobId, message.Run, job is null ? "gone" : outcome.ToString().ToLowerInvariant());
-        if (outcome == ClaimOutcome.Ahead)
-        {
-            throw new JobRetryException(message.JobId, $"run {message.Run} is not saved yet");
-        }
-
-        if (job is not null && job.Run == message.Run && job.JobStatus is JobStatus.Succeeded or JobStatus.Failed) // a canceled run never ran
-        {
-            await store.RepairIndexAsync(job, cancellationToken).ConfigureAwait(false);
-        }
+        return outcome == ClaimOutcome.Ahead
+            ? Task.FromException(new JobRetryException(message.JobId, $"run {message.Run} is not saved yet"))
+            : Task.CompletedTask;
     }
 
     /// <summary>Saves a change to a claimed job. Not canceled with the invocation: the work is done, and losing its outcome would cost a refetch.</summary>
@@ -201,7 +191,7 @@ public sealed partial class JobRunner(
 
 /// <summary>
 /// Writes the results of a message's jobs as they come, together: while one write is under way, the results that
-/// finish wait for it, and the next write takes them all (one transaction and one index transaction). A lone result is
+/// finish wait for it, and the next write takes them all (their index rows, then one transaction). A lone result is
 /// written at once. Not canceled with the invocation, as the work is done.
 /// </summary>
 internal sealed class GroupWriter(JobStore store)

@@ -42,6 +42,7 @@ public sealed partial class JobService(
         var expiresAt = now + options.CurrentValue.ResultTtl;
         try
         {
+            await store.IndexAsync(jobs, cancellationToken).ConfigureAwait(false);
             await ForEachAsync(chunks.Length, (c, ct) =>
             {
                 attempted[c] = true; // before the call: an insert whose answer is lost may still have landed
@@ -76,7 +77,7 @@ public sealed partial class JobService(
     /// <param name="continuation">Where the previous page ended; null for the first.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The page, and the token of the next one (null when this is the last).</returns>
-    public async Task<(IReadOnlyList<Job> Jobs, string? Continuation)> ListAsync(JobStatus status, int limit, IndexRow? continuation, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<Job> Jobs, string? Continuation)> ListAsync(JobStatus status, int limit, ListingCursor? continuation, CancellationToken cancellationToken)
     {
         var (jobs, next) = await store.ListAsync(status, time.GetUtcNow(), ListingSpan(Ttl), limit, continuation, cancellationToken).ConfigureAwait(false);
         return ([.. jobs.Select(job => job.ToJob())], next?.ToToken());

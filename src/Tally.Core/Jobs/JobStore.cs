@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
 
 namespace Tally.Jobs;
 
@@ -8,7 +7,7 @@ namespace Tally.Jobs;
 /// Job records in Table storage. Every change is a read-modify-write checked by ETag, so two
 /// deliveries of one message, or a worker racing a cancel, can never overwrite each other.
 /// </summary>
-public sealed partial class JobStore(TableServiceClient tables, JobIndex index, ILogger<JobStore> logger)
+public sealed class JobStore(TableServiceClient tables, JobIndex index)
 {
     private const int MaxConflicts = 8;
 
@@ -18,11 +17,12 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
     /// <summary>The most entities one transaction may hold.</summary>
     public const int TransactionSize = 100;
 
-    /// <summary>Inserts the records of one request (one partition), at most <see cref="TransactionSize"/> at once; each gets its ETag.</summary>
-    /// <remarks>Their index rows go first, so every record can be found by the listing and the purge.</remarks>
+    /// <summary>Writes the index row a request's records need (<c>queued</c>), before any of them is added: the listing and the purge then find each one.</summary>
+    public Task IndexAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken) => index.MarkAsync(jobs, cancellationToken);
+
+    /// <summary>Inserts records of one request (one partition), at most <see cref="TransactionSize"/>, after <see cref="IndexAsync"/>; each gets its ETag.</summary>
     public async Task AddAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
     {
-        await index.AddAsync(jobs, cancellationToken).ConfigureAwait(false);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var responses = await _table.SubmitTransactionAsync(jobs.Select(job => new TableTransactionAction(TableTransactionActionType.Add, job)), cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < jobs.Count; i++)
@@ -92,8 +92,7 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
                 return (job, false);
             }
 
-            var left = new[] { (job, before!.Value) };
-            await WriteAheadAsync(left, cancellationToken).ConfigureAwait(false);
+            await WriteAheadAsync([(job, before!.Value)], cancellationToken).ConfigureAwait(false);
             try
             {
                 var response = await _table.UpdateEntityAsync(job, job.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
@@ -105,14 +104,13 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
                 continue;
             }
 
-            await LeaveRowsAsync(left, cancellationToken).ConfigureAwait(false);
             return (job, true);
         }
     }
 
     /// <summary>
     /// Applies <paramref name="change"/> to several jobs of one request at once: one query reads them, one transaction
-    /// saves the changed ones (each checked by its ETag), one transaction moves their index rows.
+    /// saves the changed ones (each checked by its ETag), after the index rows of the statuses they enter.
     /// </summary>
     /// <returns>
     /// Each job as stored (null if there is none) and whether its change was saved; or null when the jobs are not in
@@ -173,7 +171,7 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
 
     /// <summary>
     /// Saves changes to several claimed jobs of one request: one transaction for the records (each checked by the ETag it
-    /// was read with), one for their index rows. If one was changed meanwhile, nothing was saved, and each is then
+    /// was read with), after their index rows. If one was changed meanwhile, nothing was saved, and each is then
     /// updated on its own (read again, <paramref name="saves"/>' change applied anew), as <see cref="UpdateAsync"/> does.
     /// </summary>
     public async Task<(JobEntity? Job, bool Changed)[]> SaveGroupAsync(
@@ -204,9 +202,8 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
     }
 
     /// <summary>
-    /// Saves changed records of one partition in one transaction, each checked by its ETag, between a transaction that
-    /// writes their new index rows and one that removes the old; false, with no record saved, when one was changed or
-    /// deleted since it was read.
+    /// Saves changed records of one partition in one transaction, each checked by its ETag, after the index rows of the
+    /// statuses they enter; false, with no record saved, when one was changed or deleted since it was read.
     /// </summary>
     private async Task<bool> SaveChangedAsync(List<(JobEntity Job, JobStatus Before)> changed, CancellationToken cancellationToken)
     {
@@ -230,106 +227,153 @@ public sealed partial class JobStore(TableServiceClient tables, JobIndex index, 
             return false;
         }
 
-        await LeaveRowsAsync(changed, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>
-    /// The jobs in <paramref name="status"/> that the API can see, newest first, from the index: each row is
-    /// checked against its record (the truth), and a stale one is skipped and repaired.
+    /// The jobs in <paramref name="status"/> that the API can see, newest first: for each request the index names, newest
+    /// first, a query of its records in that status. A row whose request has none left in it is removed once it is stale.
     /// </summary>
-    /// <returns>Up to <paramref name="limit"/> jobs, and the row to go on after (null at the end).</returns>
-    public async Task<(IReadOnlyList<JobEntity> Jobs, IndexRow? Next)> ListAsync(
-        JobStatus status, DateTimeOffset now, TimeSpan span, int limit, IndexRow? after, CancellationToken cancellationToken)
+    /// <returns>Up to <paramref name="limit"/> jobs, and where the next page starts (null at the end).</returns>
+    public async Task<(IReadOnlyList<JobEntity> Jobs, ListingCursor? Next)> ListAsync(
+        JobStatus status, DateTimeOffset now, TimeSpan span, int limit, ListingCursor? after, CancellationToken cancellationToken)
     {
         var jobs = new List<JobEntity>();
-        await foreach (var row in index.ListAsync(status, now, span, after, cancellationToken).ConfigureAwait(false))
+        await foreach (var entry in index.ListAsync(status, now, span, after, cancellationToken).ConfigureAwait(false))
         {
-            var job = await FindAsync(row.JobId, cancellationToken).ConfigureAwait(false);
-            if (job is null)
+            var from = entry.RequestKey == after?.RequestKey ? after.Row : null;
+            var found = false;
+            await foreach (var job in VisibleAsync(entry.RequestKey, status, now, from, limit - jobs.Count, [], cancellationToken).ConfigureAwait(false))
             {
-                await index.RemoveAsync(row, cancellationToken).ConfigureAwait(false); // its record is gone
-                continue;
-            }
-
-            if (job.JobStatus != status)
-            {
-                await index.MoveAsync(job, status, cancellationToken).ConfigureAwait(false); // a crash came between the record and its row
-                continue;
-            }
-
-            if (job.Dispatched && job.ExpiresAt > now)
-            {
+                found = true;
                 jobs.Add(job);
                 if (jobs.Count == limit)
                 {
-                    return (jobs, row);
+                    return (jobs, new ListingCursor(job.Id));
                 }
+            }
+
+            if (!found && from is null && entry.WrittenAt < now - JobIndex.StaleAfter && !await AnyAsync(entry.RequestKey, status, cancellationToken).ConfigureAwait(false))
+            {
+                await index.RemoveAsync(entry, cancellationToken).ConfigureAwait(false); // its jobs have all moved on
             }
         }
 
         return (jobs, null);
     }
 
-    /// <summary>Deletes the records (and rows) of jobs that expired by <paramref name="now"/>, reading only requests older than <paramref name="ttl"/>.</summary>
+    /// <summary>
+    /// Counts the jobs in <paramref name="status"/> that the API can see, requested over <paramref name="span"/> before
+    /// <paramref name="now"/>, reading keys only and at most <paramref name="cap"/> of them: past it the count is a lower bound.
+    /// </summary>
+    /// <returns>The count, and whether it stopped at the cap.</returns>
+    public async Task<(int Count, bool Capped)> CountAsync(JobStatus status, DateTimeOffset now, TimeSpan span, int cap, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var entry in index.ListAsync(status, now, span, null, cancellationToken).ConfigureAwait(false))
+        {
+            await foreach (var _ in VisibleAsync(entry.RequestKey, status, now, null, cap + 1 - count, ["RowKey"], cancellationToken).ConfigureAwait(false))
+            {
+                if (++count > cap)
+                {
+                    return (cap, true);
+                }
+            }
+        }
+
+        return (count, false);
+    }
+
+    /// <summary>A request's visible jobs in <paramref name="status"/>, after row <paramref name="from"/> if given, in pages of <paramref name="pageSize"/>.</summary>
+    private IAsyncEnumerable<JobEntity> VisibleAsync(
+        string requestKey, JobStatus status, DateTimeOffset now, string? from, int pageSize, string[] select, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {requestKey} and Status eq {status.ToName()} and Dispatched eq {true} and ExpiresAt gt {now}");
+        if (from is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {from}");
+        }
+
+        return _table.QueryAsync<JobEntity>(filter, Math.Min(pageSize, 1000), select.Length == 0 ? null : select, cancellationToken);
+    }
+
+    /// <summary>Whether any record of the request is in <paramref name="status"/> (a provisional or expired one too); with no status, whether any is left.</summary>
+    private async Task<bool> AnyAsync(string requestKey, JobStatus? status, CancellationToken cancellationToken)
+    {
+        var filter = status is { } s
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {requestKey} and Status eq {s.ToName()}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {requestKey}");
+        await foreach (var _ in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Deletes the records that expired by <paramref name="now"/>, reading only requests older than <paramref name="ttl"/>
+    /// (the index's old hours) and, of those, only the expired records; a request with no record left loses its rows.
+    /// </summary>
     /// <returns>How many records were deleted.</returns>
     public async Task<int> PurgeAsync(DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        var deleted = 0;
-        await foreach (var row in index.ListOlderThanAsync(now - ttl, cancellationToken).ConfigureAwait(false))
+        var requests = new Dictionary<string, List<IndexEntry>>();
+        await foreach (var entry in index.ListOlderThanAsync(now - ttl, cancellationToken).ConfigureAwait(false))
         {
-            var job = await FindAsync(row.JobId, cancellationToken).ConfigureAwait(false);
-            if (job is not null && job.ExpiresAt > now)
+            (requests.TryGetValue(entry.RequestKey, out var rows) ? rows : requests[entry.RequestKey] = []).Add(entry);
+        }
+
+        var deleted = 0;
+        foreach (var (key, rows) in requests)
+        {
+            var expired = new List<JobEntity>();
+            await foreach (var job in _table.QueryAsync<JobEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key} and ExpiresAt le {now}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                continue; // finished late, or retried: it expires later
+                expired.Add(job);
             }
 
-            if (job is not null && await DeleteAsync(job.Id, job.ETag, cancellationToken).ConfigureAwait(false))
+            foreach (var chunk in expired.Chunk(TransactionSize))
             {
-                deleted++;
+                deleted += await DeleteAllAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
 
-            await index.RemoveAsync(row, cancellationToken).ConfigureAwait(false);
+            if (!await AnyAsync(key, null, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var row in rows)
+                {
+                    await index.RemoveAsync(row, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         return deleted;
     }
 
-    /// <summary>Removes a finished job's <c>running</c> index row, if it is still there; a failure is only logged.</summary>
-    /// <remarks>
-    /// For a delivery that finds its job finished: the write that finished it may have landed with its answer lost, after
-    /// its new row was written ahead and before the old one went.
-    /// </remarks>
-    public Task RepairIndexAsync(JobEntity job, CancellationToken cancellationToken) => LeaveRowsAsync([(job, JobStatus.Running)], cancellationToken);
-
-    /// <summary>
-    /// Writes the rows of the statuses these jobs are about to enter, before their records: a listing of a status then
-    /// never misses a job in it. If the records are not saved after all, the rows are stale, and the listing drops them.
-    /// </summary>
-    private async Task WriteAheadAsync(IReadOnlyList<(JobEntity Job, JobStatus Before)> changing, CancellationToken cancellationToken)
-    {
-        var entering = changing.Where(c => c.Job.JobStatus != c.Before).Select(c => c.Job).ToArray();
-        if (entering.Length > 0)
-        {
-            await index.AddAsync(entering, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Removes the rows of the statuses saved jobs left; a failure is only logged, as the listing of such a status drops a stale row.</summary>
-    private async Task LeaveRowsAsync(IReadOnlyList<(JobEntity Job, JobStatus Before)> saved, CancellationToken cancellationToken)
+    /// <summary>Deletes records of one partition as read, in one transaction; if one changed since, each alone, leaving the changed ones.</summary>
+    /// <returns>How many were deleted.</returns>
+    private async Task<int> DeleteAllAsync(JobEntity[] jobs, CancellationToken cancellationToken)
     {
         try
         {
-            await index.RemoveAsync(saved, cancellationToken).ConfigureAwait(false);
+            await _table.SubmitTransactionAsync(jobs.Select(job => new TableTransactionAction(TableTransactionActionType.Delete, job, job.ETag)), cancellationToken).ConfigureAwait(false);
+            return jobs.Length;
         }
-        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException or AggregateException)
+        catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)
         {
-            LogIndexBehind(ex, saved[0].Job.Id, saved[0].Job.Status);
+            var deleted = 0;
+            foreach (var job in jobs)
+            {
+                deleted += await DeleteAsync(job.Id, job.ETag, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+
+            return deleted;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} is {Status}, but a stale index row could not be removed; the next listing of its status drops it")]
-    private partial void LogIndexBehind(Exception ex, string jobId, string status);
+    /// <summary>Writes the index rows of the statuses these jobs are about to enter, before their records: a listing of a status then never misses a job in it.</summary>
+    private async Task WriteAheadAsync(IReadOnlyList<(JobEntity Job, JobStatus Before)> changing, CancellationToken cancellationToken) =>
+        await index.MarkAsync([.. changing.Where(c => c.Job.JobStatus != c.Before).Select(c => c.Job)], cancellationToken).ConfigureAwait(false);
 
     /// <summary>Deletes a job record if it is still as read; a record changed or already gone is left alone.</summary>
     /// <returns>Whether the record was deleted.</returns>

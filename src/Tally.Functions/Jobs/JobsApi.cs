@@ -53,7 +53,7 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
         }
 
         string? token = request.Query["continuation"];
-        var continuation = IndexRow.FromToken(token);
+        var continuation = ListingCursor.FromToken(token);
         if (token is not null && continuation is null)
         {
             return Problems.BadRequest($"?continuation= must be the 'continuation' of a previous page of this listing; '{token}' is not one.");

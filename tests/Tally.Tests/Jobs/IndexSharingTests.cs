@@ -8,14 +8,16 @@ using Tally.Tests.Infrastructure;
 namespace Tally.Tests.Jobs;
 
 /// <summary>
-/// Concurrent deliveries share the index's transactions: the writes that come while one of a partition is under way go
-/// together in the next. Held here by a pipeline policy that keeps the first transaction waiting until the test lets it go.
+/// Concurrent deliveries share the index's writes: the rows that come while a write of their partition is under way go
+/// together in the next, each row once. Held here by a pipeline policy that keeps the first write waiting until the test
+/// lets it go.
 /// </summary>
 [Collection(StorageCollection.Name)]
 public sealed class IndexSharingTests(Azurite azurite) : IAsyncLifetime
 {
-    private readonly HoldFirstTransaction _storage = new();
-    private readonly string _key = JobIds.NewKey(DateTimeOffset.UtcNow);
+    private readonly HoldFirstWrite _storage = new();
+    private static readonly DateTimeOffset RequestTime = DateTimeOffset.UtcNow;
+    private readonly string[] _requests = [.. Enumerable.Range(0, 200).Select(_ => JobIds.NewKey(RequestTime)).Order(StringComparer.Ordinal)]; // one hour: one partition
     private TableClient _rows = null!;
     private JobIndex _index = null!;
 
@@ -23,7 +25,7 @@ public sealed class IndexSharingTests(Azurite azurite) : IAsyncLifetime
     {
         var options = new TableClientOptions();
         options.AddPolicy(_storage, HttpPipelinePosition.PerCall);
-        _index = new JobIndex(new TableServiceClient(azurite.ConnectionString, options));
+        _index = new JobIndex(new TableServiceClient(azurite.ConnectionString, options), TimeProvider.System);
         _rows = new TableServiceClient(azurite.ConnectionString).GetTableClient(JobIndex.TableName);
         await _rows.CreateIfNotExistsAsync();
     }
@@ -35,13 +37,15 @@ public sealed class IndexSharingTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WritesThatComeWhileOneIsUnderWay_ShareTheNextTransaction_AndEveryRowLands()
+    public async Task RowsThatComeWhileAWriteIsUnderWay_ShareTheNextWrite_EachRowOnce_AndEveryRowLands()
     {
-        var first = _index.AddAsync([Job(0, JobStatus.Queued)], default);
+        var first = _index.MarkAsync([Job(0, 0, JobStatus.Queued)], default);
         await _storage.Held.Task;
-        var waiting = Enumerable.Range(1, 40).Select(i => _index.AddAsync([Job(i, JobStatus.Queued)], default)).ToArray();
+        var waiting = Enumerable.Range(1, 40).Select(r => _index.MarkAsync([Job(r, 0, JobStatus.Running)], default))
+            .Concat(Enumerable.Range(1, 10).Select(r => _index.MarkAsync([Job(r, 1, JobStatus.Running), Job(r, 2, JobStatus.Running)], default))) // rows already waiting
+            .ToArray();
         using var leaving = new CancellationTokenSource();
-        var canceled = _index.AddAsync([Job(41, JobStatus.Queued)], leaving.Token);
+        var canceled = _index.MarkAsync([Job(41, 0, JobStatus.Running)], leaving.Token);
         await leaving.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => canceled); // a caller that leaves does not wait for others
@@ -49,51 +53,30 @@ public sealed class IndexSharingTests(Azurite azurite) : IAsyncLifetime
         _storage.Release.SetResult();
         await Task.WhenAll(waiting.Append(first));
 
-        Assert.Equal(2, _storage.Transactions); // the held one, then one for the 41 rows that came meanwhile
-        Assert.Equal(Enumerable.Range(0, 41).Select(i => $"queued-{Id(i)}"), (await RowsAsync()).Take(41));
+        Assert.Equal(2, _storage.Writes); // the held one, then one transaction of the 41 rows that came meanwhile (a row twice would fail it)
+        Assert.Equal([$"queued-{_requests[0]}", .. Enumerable.Range(1, 41).Select(r => $"running-{_requests[r]}")], await RowsAsync());
     }
 
     [Fact]
-    public async Task ASharedTransactionThatFailsOnOneRow_IsWrittenAgain_WriteByWrite()
+    public async Task MoreRowsThanATransactionHolds_GoInWritesOfAHundred()
     {
-        var first = _index.AddAsync([Job(0, JobStatus.Queued)], default);
+        var first = _index.MarkAsync([Job(0, 0, JobStatus.Queued)], default);
         await _storage.Held.Task;
-        var gone = _index.RemoveAsync([(Job(1, JobStatus.Succeeded), JobStatus.Running)], default); // no such row: its delete fails the transaction
-        var added = Enumerable.Range(2, 3).Select(i => _index.AddAsync([Job(i, JobStatus.Running)], default)).ToArray();
+        var waiting = Enumerable.Range(1, 150).Select(r => _index.MarkAsync([Job(r, 0, JobStatus.Queued)], default)).ToArray();
         _storage.Release.SetResult();
-        await Task.WhenAll(added.Append(gone).Append(first));
+        await Task.WhenAll(waiting.Append(first));
 
-        // The held one, the shared one that failed, then each write alone: three adds and the removal (which, finding
-        // its row gone, deletes row by row, not by transaction).
-        Assert.Equal(1 + 1 + 3 + 1, _storage.Transactions);
-        Assert.Equal([$"queued-{Id(0)}", $"running-{Id(2)}", $"running-{Id(3)}", $"running-{Id(4)}"], await RowsAsync());
+        Assert.Equal(1 + 2, _storage.Writes); // the held one, then 100 rows and 50
+        Assert.Equal(151, (await RowsAsync()).Count);
     }
 
     [Fact]
-    public async Task WritesOfOneRow_KeepTheirOrder()
-    {
-        var first = _index.AddAsync([Job(0, JobStatus.Queued)], default);
-        await _storage.Held.Task;
-        Task[] writes =
-        [
-            _index.AddAsync([Job(1, JobStatus.Running)], default),
-            _index.RemoveAsync([(Job(1, JobStatus.Succeeded), JobStatus.Running)], default), // after the add: the row goes
-            _index.RemoveAsync([(Job(2, JobStatus.Succeeded), JobStatus.Running)], default),
-            _index.AddAsync([Job(2, JobStatus.Running)], default),                            // after the removal: the row stays
-        ];
-        _storage.Release.SetResult();
-        await Task.WhenAll(writes.Append(first));
-
-        Assert.Equal([$"queued-{Id(0)}", $"running-{Id(2)}"], await RowsAsync());
-    }
-
-    [Fact]
-    public async Task StorageTroubleInASharedTransaction_ReachesEveryWriteInIt()
+    public async Task StorageTroubleInASharedWrite_ReachesEveryCallerInIt()
     {
         _storage.FailAt = 2;
-        var first = _index.AddAsync([Job(0, JobStatus.Queued)], default);
+        var first = _index.MarkAsync([Job(0, 0, JobStatus.Queued)], default);
         await _storage.Held.Task;
-        var waiting = Enumerable.Range(1, 3).Select(i => _index.AddAsync([Job(i, JobStatus.Queued)], default)).ToArray();
+        var waiting = Enumerable.Range(1, 3).Select(r => _index.MarkAsync([Job(r, 0, JobStatus.Queued)], default)).ToArray();
         _storage.Release.SetResult();
         await first;
 
@@ -102,20 +85,32 @@ public sealed class IndexSharingTests(Azurite azurite) : IAsyncLifetime
             Assert.Equal(503, (await Assert.ThrowsAsync<RequestFailedException>(() => write)).Status); // each caller handles it, as if alone
         }
 
-        Assert.Equal([$"queued-{Id(0)}"], await RowsAsync());
+        Assert.Equal([$"queued-{_requests[0]}"], await RowsAsync());
     }
 
-    private JobEntity Job(int i, JobStatus status) => new() { PartitionKey = _key, RowKey = JobIds.Row(i), JobStatus = status };
+    [Fact]
+    public async Task ARowWrittenAgainAfterItWasRead_IsNotRemovedAsStale()
+    {
+        _storage.Release.SetResult();
+        await _index.MarkAsync([Job(0, 0, JobStatus.Failed)], default);
+        var read = await _index.ListAsync(JobStatus.Failed, RequestTime, TimeSpan.Zero, null, default).SingleAsync(entry => entry.RequestKey == _requests[0]);
 
-    private string Id(int i) => _key + JobIds.Row(i);
+        await _index.MarkAsync([Job(0, 1, JobStatus.Failed)], default); // a job of the request is on its way into the status
+        await _index.RemoveAsync(read, default);
+
+        Assert.Equal([$"failed-{_requests[0]}"], await RowsAsync());
+    }
+
+    private JobEntity Job(int request, int row, JobStatus status) => new() { PartitionKey = _requests[request], RowKey = JobIds.Row(row), JobStatus = status };
 
     /// <summary>This test's rows, by key.</summary>
     private async Task<List<string>> RowsAsync()
     {
+        var mine = _requests.ToHashSet();
         var rows = new List<string>();
         await foreach (var row in _rows.QueryAsync<TableEntity>(select: ["RowKey"]))
         {
-            if (row.RowKey.Contains(_key, StringComparison.Ordinal))
+            if (mine.Contains(row.RowKey[(row.RowKey.IndexOf('-') + 1)..]))
             {
                 rows.Add(row.RowKey);
             }
@@ -124,10 +119,10 @@ public sealed class IndexSharingTests(Azurite azurite) : IAsyncLifetime
         return [.. rows.Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Keeps the first transaction from reaching storage until <see cref="Release"/>; fails the <see cref="FailAt"/>-th with 503.</summary>
-    private sealed class HoldFirstTransaction : HttpPipelinePolicy
+    /// <summary>Keeps the first index write from reaching storage until <see cref="Release"/>; fails the <see cref="FailAt"/>-th with 503.</summary>
+    private sealed class HoldFirstWrite : HttpPipelinePolicy
     {
-        private int _transactions;
+        private int _writes;
 
         public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -135,16 +130,17 @@ public sealed class IndexSharingTests(Azurite azurite) : IAsyncLifetime
 
         public int FailAt { get; set; }
 
-        public int Transactions => Volatile.Read(ref _transactions);
+        public int Writes => Volatile.Read(ref _writes);
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
             ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            if (message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal))
+            var path = message.Request.Uri.Path;
+            if (path.EndsWith("/$batch", StringComparison.Ordinal) || path.Contains($"/{JobIndex.TableName}(", StringComparison.Ordinal))
             {
-                var n = Interlocked.Increment(ref _transactions);
+                var n = Interlocked.Increment(ref _writes);
                 if (n == 1)
                 {
                     Held.SetResult();

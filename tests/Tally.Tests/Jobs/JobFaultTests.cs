@@ -106,7 +106,7 @@ public sealed class JobFaultTests(Azurite azurite, Origin origin) : AppTests(azu
         }
     }
 
-    /// <summary>How many storage calls a three-URL enqueue makes: one index transaction, one insert transaction, one message (its three jobs), one commit transaction.</summary>
+    /// <summary>How many storage calls a three-URL enqueue makes: one index row (its request's), one insert transaction, one message (its three jobs), one commit transaction.</summary>
     private async Task<int> CallsOfAnEnqueueAsync()
     {
         await App.PostJobsAsync(Body([origin.Page("warm up")])); // the table and queue exist from here on
