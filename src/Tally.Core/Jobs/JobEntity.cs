@@ -40,8 +40,10 @@ public sealed class JobEntity : ITableEntity
     public int? HttpStatus { get; set; }
 
     /// <summary>
-    /// Whether the request that enqueued the job finished sending its messages. Until then the job is
-    /// not visible to the API, and its provisional expiry removes it if the request failed.
+    /// Whether the record itself says that the request that enqueued the job finished sending its messages. A record
+    /// that does not is visible, and expires, as its request's commit row says (<see cref="JobStore"/> gives it that on
+    /// every read, and its first saved change writes it here); with no commit it stays invisible, and its provisional
+    /// expiry removes it.
     /// </summary>
     public bool Dispatched { get; set; }
 

@@ -18,12 +18,12 @@ public sealed partial class JobService(
 
     /// <summary>Creates a queued job for each URL and sends its message: all of them, or none that anyone can see.</summary>
     /// <remarks>
-    /// The records are inserted undispatched (not visible, expiring in minutes), 100 to a transaction;
-    /// then every message is sent (<see cref="JobQueue.JobsPerMessage"/> jobs to a message); then the records
-    /// are committed, 100 to a transaction. If anything
-    /// fails, or the caller cancels, every record that may have been written is deleted again (as last read, by ETag), and
-    /// a message already sent finds no job and is dropped. What a rollback cannot delete stays invisible
-    /// and expires within minutes: no job ever waits for a message that was never sent.
+    /// The request's index row is written, then its records are inserted undispatched (not visible, expiring in minutes),
+    /// 100 to a transaction; then every message is sent (<see cref="JobQueue.JobsPerMessage"/> jobs to a message); then
+    /// the request is committed by one row, which makes its records visible. If anything fails, or the caller cancels,
+    /// the commit is taken back and every record that may have been written is deleted again (as last read, by ETag), and
+    /// a message already sent finds no job and is dropped. What a rollback cannot delete stays invisible and expires
+    /// within minutes: no job ever waits for a message that was never sent.
     /// </remarks>
     public async Task<IReadOnlyList<Job>> EnqueueAsync(IReadOnlyList<Uri> urls, CancellationToken cancellationToken)
     {
@@ -39,6 +39,7 @@ public sealed partial class JobService(
         }).ToArray();
         var chunks = jobs.Chunk(JobStore.TransactionSize).ToArray();
         var attempted = new bool[chunks.Length];
+        var committing = false;
         var expiresAt = now + options.CurrentValue.ResultTtl;
         try
         {
@@ -50,11 +51,12 @@ public sealed partial class JobService(
             }, cancellationToken).ConfigureAwait(false);
             var messages = jobs.Chunk(JobQueue.JobsPerMessage).Select(group => group.Select(job => new JobMessage(job.Id, job.Run)).ToArray()).ToArray();
             await ForEachAsync(messages.Length, (i, ct) => new ValueTask(queue.SendAsync(messages[i], ct)), cancellationToken).ConfigureAwait(false);
-            await ForEachAsync(chunks.Length, (c, ct) => new ValueTask(store.CommitAsync(chunks[c], expiresAt, ct)), cancellationToken).ConfigureAwait(false);
+            committing = true; // before the call, as with the inserts
+            await store.CommitAsync(key, expiresAt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            await RollBackAsync(chunks, attempted, ex).ConfigureAwait(false);
+            await RollBackAsync(key, committing, chunks, attempted, ex).ConfigureAwait(false);
             throw;
         }
 
@@ -120,10 +122,22 @@ public sealed partial class JobService(
     private static Task ForEachAsync(int count, Func<int, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
         Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, body);
 
-    private async Task RollBackAsync(JobEntity[][] chunks, bool[] attempted, Exception cause)
+    private async Task RollBackAsync(string key, bool committing, JobEntity[][] chunks, bool[] attempted, Exception cause)
     {
         using var budget = new CancellationTokenSource(RollbackBudget);
         var left = 0;
+        if (committing)
+        {
+            try
+            {
+                await store.UncommitAsync(key, budget.Token).ConfigureAwait(false); // first: then nothing left below is visible
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
+            {
+                LogRollbackIncomplete(ex, key);
+            }
+        }
+
         for (var c = 0; c < chunks.Length; c++)
         {
             if (!attempted[c])
@@ -138,7 +152,7 @@ public sealed partial class JobService(
             catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
             {
                 left += chunks[c].Length; // undispatched, so never visible, and expiring within minutes
-                LogRollbackIncomplete(ex, chunks[c][0].PartitionKey);
+                LogRollbackIncomplete(ex, key);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 
@@ -10,6 +11,9 @@ namespace Tally.Jobs;
 public sealed class JobStore(TableServiceClient tables, JobIndex index)
 {
     private const int MaxConflicts = 8;
+
+    /// <summary>The row of a request's commit in its partition: not hex, so no job's row, and after them all.</summary>
+    private const string CommitRow = "commit";
 
     private readonly TableClient _table = tables.GetTableClient(JobStorage.TableName);
     private readonly Once _created = new();
@@ -31,15 +35,54 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         }
     }
 
-    /// <summary>Makes a request's records visible: dispatched, expiring at <paramref name="expiresAt"/>.</summary>
-    /// <remarks>A merge, not checked by ETag: a worker may already have claimed a record, and keeps what it wrote.</remarks>
-    public async Task CommitAsync(IReadOnlyList<JobEntity> jobs, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits a request whose messages are all sent: one row in its partition (after every job's row), saying when its
+    /// jobs expire. A record not yet <see cref="JobEntity.Dispatched"/> is visible, and expires, as its request's commit
+    /// says: every read here gives it that (see <see cref="Resolve"/>), and the first change saved writes it into the record.
+    /// </summary>
+    public async Task CommitAsync(string requestKey, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        await _table.UpsertEntityAsync(new TableEntity(requestKey, CommitRow) { [nameof(JobEntity.ExpiresAt)] = expiresAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Takes back a request's commit, if it was made: whatever else a rollback leaves, no record that was never changed is then visible.</summary>
+    public async Task UncommitAsync(string requestKey, CancellationToken cancellationToken)
     {
-        var commits = jobs.Select(job => new TableTransactionAction(
-            TableTransactionActionType.UpdateMerge,
-            new TableEntity(job.PartitionKey, job.RowKey) { [nameof(JobEntity.Dispatched)] = true, [nameof(JobEntity.ExpiresAt)] = expiresAt },
-            ETag.All));
-        await _table.SubmitTransactionAsync(commits, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _table.DeleteEntityAsync(requestKey, CommitRow, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
+
+    /// <summary>When a request's commit says its jobs expire; null when it was not committed.</summary>
+    private async Task<DateTimeOffset?> CommitOfAsync(string requestKey, CancellationToken cancellationToken)
+    {
+        var commit = await _table.GetEntityIfExistsAsync<TableEntity>(requestKey, CommitRow, [nameof(JobEntity.ExpiresAt)], cancellationToken).ConfigureAwait(false);
+        return commit.HasValue ? commit.Value!.GetDateTimeOffset(nameof(JobEntity.ExpiresAt)) : null;
+    }
+
+    /// <summary>Gives records of one request, as read, their request's commit: one read, and only when one of them needs it.</summary>
+    private async Task ResolveAsync(IReadOnlyCollection<JobEntity> jobs, CancellationToken cancellationToken)
+    {
+        if (jobs.FirstOrDefault(job => !job.Dispatched) is { } undispatched)
+        {
+            var commit = await CommitOfAsync(undispatched.PartitionKey, cancellationToken).ConfigureAwait(false);
+            foreach (var job in jobs)
+            {
+                Resolve(job, commit);
+            }
+        }
+    }
+
+    /// <summary>An undispatched record of a committed request is dispatched, expiring no sooner than the commit says.</summary>
+    private static void Resolve(JobEntity job, DateTimeOffset? commit)
+    {
+        if (!job.Dispatched && commit is { } expiresAt)
+        {
+            job.Dispatched = true;
+            job.ExpiresAt = job.ExpiresAt > expiresAt ? job.ExpiresAt : expiresAt;
+        }
     }
 
     /// <summary>Deletes records a failed request wrote, each only as last read: one a worker changed since is read again and then deleted.</summary>
@@ -61,13 +104,19 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         }
     }
 
-    /// <summary>Reads a job record, expired or not; null when there is none.</summary>
+    /// <summary>Reads a job record, expired or not, with its request's commit; null when there is none.</summary>
     public async Task<JobEntity?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var (partition, row) = JobIds.Split(id);
         var response = await _table.GetEntityIfExistsAsync<JobEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.HasValue ? response.Value : null;
+        if (!response.HasValue)
+        {
+            return null;
+        }
+
+        await ResolveAsync([response.Value!], cancellationToken).ConfigureAwait(false);
+        return response.Value;
     }
 
     /// <summary>
@@ -132,6 +181,8 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         {
             found[job.Id] = job;
         }
+
+        await ResolveAsync(found.Values, cancellationToken).ConfigureAwait(false);
 
         var results = new (JobEntity? Job, JobStatus Before)[ids.Count];
         for (var i = 0; i < ids.Count; i++)
@@ -285,16 +336,33 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
     }
 
     /// <summary>A request's visible jobs in <paramref name="status"/>, after row <paramref name="from"/> if given, in pages of <paramref name="pageSize"/>.</summary>
-    private IAsyncEnumerable<JobEntity> VisibleAsync(
-        string requestKey, JobStatus status, DateTimeOffset now, string? from, int pageSize, string[] select, CancellationToken cancellationToken)
+    private async IAsyncEnumerable<JobEntity> VisibleAsync(
+        string requestKey, JobStatus status, DateTimeOffset now, string? from, int pageSize, string[] select, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {requestKey} and Status eq {status.ToName()} and Dispatched eq {true} and ExpiresAt gt {now}");
+        // An undispatched record's visibility and expiry are its request's commit's.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {requestKey} and Status eq {status.ToName()} and (Dispatched eq {false} or ExpiresAt gt {now})");
         if (from is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {from}");
         }
 
-        return _table.QueryAsync<JobEntity>(filter, Math.Min(pageSize, 1000), select.Length == 0 ? null : select, cancellationToken);
+        var commit = default(DateTimeOffset?);
+        var commitRead = false;
+        var query = _table.QueryAsync<JobEntity>(filter, Math.Min(pageSize, 1000), select.Length == 0 ? null : [.. select, nameof(JobEntity.Dispatched), nameof(JobEntity.ExpiresAt)], cancellationToken);
+        await foreach (var job in query.ConfigureAwait(false))
+        {
+            if (!job.Dispatched && !commitRead)
+            {
+                commit = await CommitOfAsync(requestKey, cancellationToken).ConfigureAwait(false);
+                commitRead = true;
+            }
+
+            Resolve(job, commit);
+            if (job.Dispatched && job.ExpiresAt > now)
+            {
+                yield return job;
+            }
+        }
     }
 
     /// <summary>Whether any record of the request is in <paramref name="status"/> (a provisional or expired one too); with no status, whether any is left.</summary>
@@ -313,7 +381,7 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
 
     /// <summary>
     /// Deletes the records that expired by <paramref name="now"/>, reading only requests older than <paramref name="ttl"/>
-    /// (the index's old hours) and, of those, only the expired records; a request with no record left loses its rows.
+    /// (the index's old hours) and, of those, only the expired records (and commits); a request with nothing left loses its rows.
     /// </summary>
     /// <returns>How many records were deleted.</returns>
     public async Task<int> PurgeAsync(DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
@@ -327,15 +395,18 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         var deleted = 0;
         foreach (var (key, rows) in requests)
         {
+            // Those expired by their own time (a commit row too), less undispatched ones that their request's commit keeps.
             var expired = new List<JobEntity>();
             await foreach (var job in _table.QueryAsync<JobEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key} and ExpiresAt le {now}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 expired.Add(job);
             }
 
+            await ResolveAsync([.. expired.Where(job => job.RowKey != CommitRow)], cancellationToken).ConfigureAwait(false);
+            expired.RemoveAll(job => job.ExpiresAt > now);
             foreach (var chunk in expired.Chunk(TransactionSize))
             {
-                deleted += await DeleteAllAsync(chunk, cancellationToken).ConfigureAwait(false);
+                deleted += await DeleteAllAsync(chunk, cancellationToken).ConfigureAwait(false) - chunk.Count(job => job.RowKey == CommitRow);
             }
 
             if (!await AnyAsync(key, null, cancellationToken).ConfigureAwait(false))

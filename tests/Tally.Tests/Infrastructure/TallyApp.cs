@@ -142,26 +142,22 @@ public sealed class TallyApp : IAsyncDisposable
     {
         await Table.CreateIfNotExistsAsync();
         var count = 0;
-        await foreach (var _ in Table.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        await foreach (var row in Table.QueryAsync<TableEntity>(select: ["RowKey"]))
         {
-            count++;
+            count += JobIds.IsHex(row.RowKey) ? 1 : 0; // a job's row, not its request's commit
         }
 
         return count;
     }
 
-    /// <summary>How many job records the API can see (dispatched ones), and how many there are in all.</summary>
+    /// <summary>How many job records the API can see (dispatched ones, or of a committed request), and how many there are in all.</summary>
     public async Task<(int Visible, int All)> RecordCountsAsync()
     {
         await Table.CreateIfNotExistsAsync();
-        var (visible, all) = (0, 0);
-        await foreach (var job in Table.QueryAsync<TableEntity>(select: ["PartitionKey", "Dispatched"]))
-        {
-            all++;
-            visible += job.GetBoolean("Dispatched") == true ? 1 : 0;
-        }
-
-        return (visible, all);
+        var rows = await Table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "Dispatched"]).ToListAsync();
+        var committed = rows.Where(row => !JobIds.IsHex(row.RowKey)).Select(row => row.PartitionKey).ToHashSet();
+        var jobs = rows.Where(row => JobIds.IsHex(row.RowKey)).ToArray();
+        return (jobs.Count(job => job.GetBoolean("Dispatched") == true || committed.Contains(job.PartitionKey)), jobs.Length);
     }
 
     public TimeSpan ResultTtl => _services.GetRequiredService<IOptions<JobsOptions>>().Value.ResultTtl;

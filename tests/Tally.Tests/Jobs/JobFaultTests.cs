@@ -34,6 +34,26 @@ public sealed class JobFaultTests(Azurite azurite, Origin origin) : AppTests(azu
     }
 
     [Fact]
+    public async Task Enqueue_WhoseCommitLandedUnseen_AndWhoseRollbackCannotDeleteTheRecords_LeavesNoneVisible()
+    {
+        var calls = await CallsOfAnEnqueueAsync();
+        Uri[] urls = [origin.Page("one"), origin.Page("two words"), origin.Page("three more words")];
+        var before = await App.RecordCountsAsync();
+        App.Faults.LoseAnswerAt(calls); // the commit, the last call, lands unseen
+        var transactions = 0;
+        App.Faults.FailWhen = request => request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) && Interlocked.Increment(ref transactions) == 2; // the rollback's deletes
+
+        var response = await App.PostJobsAsync(Body(urls));
+        App.Faults.FailWhen = null;
+        var after = await App.RecordCountsAsync();
+        await App.Host.DrainAsync(); // the messages run the records left behind, which stay unseen
+
+        Assert.Equal(503, response.Status);
+        Assert.Equal((before.Visible, before.All + 3), after); // the commit was taken back first: three records left, none visible
+        Assert.Equal(after, await App.RecordCountsAsync());
+    }
+
+    [Fact]
     public async Task Enqueue_CanceledAtEachStorageCall_CreatesNoJobThatCanBeSeen()
     {
         var calls = await CallsOfAnEnqueueAsync();

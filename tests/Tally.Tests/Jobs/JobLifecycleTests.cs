@@ -260,6 +260,47 @@ public sealed class JobLifecycleTests(Azurite azurite, Origin origin) : AppTests
     }
 
     [Fact]
+    public async Task QueuedJobs_AreSeenAndRunAnHourAfterTheirRequest_AsTheirRequestsCommitSays()
+    {
+        App.Clock.SetUtcNow(new DateTimeOffset(2400, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(500_000))); // hours no other test lists
+        var group = (await App.PostJobsAsync($$"""{"urls": ["{{origin.Page("one")}}", "{{origin.Page("two words")}}"]}""")).Body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString()!).ToArray();
+        App.Clock.Advance(TimeSpan.FromMilliseconds(1)); // a newer request: listed first
+        var single = (await App.PostJobsAsync($$"""{"url": "{{origin.Page("three words here")}}"}""")).Text("id");
+        string[] ids = [single, .. group];
+
+        App.Clock.Advance(TimeSpan.FromHours(1)); // long past a record's own provisional ten minutes: only the commit keeps it
+        var read = await Task.WhenAll(ids.Select(App.GetJobAsync));
+        var listed = await App.ExecuteAsync(App.Api.ListJobs(TallyApp.Request("GET", query: "?status=queued"), default));
+        var counted = (await App.Get<JobOverviewService>().ReadAsync(default)).Jobs["queued"];
+        await App.Host.DrainAsync();
+        var ran = await Task.WhenAll(ids.Select(App.GetJobAsync));
+
+        Assert.All(read, job => Assert.Equal("queued", job.Text("status")));
+        Assert.Equal(ids, listed.Body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString()));
+        Assert.Equal(new StatusCount(3, Capped: false), counted);
+        Assert.Equal([3L, 1L, 2L], ran.Select(job => job.Body.GetProperty("words").GetInt64()));
+    }
+
+    [Fact]
+    public async Task AJobThatNeverRan_ExpiresWithItsRequestsCommit_AndThePurgeRemovesBoth()
+    {
+        var url = origin.Page("never run");
+        var id = (await App.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
+
+        App.Clock.Advance(App.ResultTtl + TimeSpan.FromMinutes(1));
+        var read = await App.GetJobAsync(id);
+        App.Clock.Advance(TimeSpan.FromHours(1)); // the purge reads whole hours older than the TTL
+        await App.Get<JobPurger>().PurgeExpiredAsync(default);
+        var request = JobIds.Split(id).PartitionKey;
+        var left = await App.Table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == request).ToListAsync();
+        await App.Host.DrainAsync(); // its message finds nothing to run
+
+        Assert.Equal(404, read.Status);
+        Assert.Empty(left); // neither the record nor its request's commit
+        Assert.Equal(0, origin.Hits(url));
+    }
+
+    [Fact]
     public async Task ExpiredJob_ReadsNotFound_AndIsPurged()
     {
         var id = (await App.PostJobsAsync($$"""{"url": "{{origin.Page("short lived")}}"}""")).Text("id");

@@ -24,12 +24,13 @@ public sealed class OverviewTests(Azurite azurite, Origin origin) : AppTests(azu
         Assert.Equal(new StatusCount(1000, Capped: true), overview.Jobs["queued"]);
         Assert.True(overview.Queue >= 1200 / JobQueue.JobsPerMessage, $"queue depth {overview.Queue}"); // messages, each starting up to JobsPerMessage jobs
         Assert.Equal(60, overview.LastHour.Count);
-        var records = log.Where(line => line.Contains("/TallyJobs", StringComparison.Ordinal)).ToArray();
+        var records = log.Where(line => line.Contains("/TallyJobs()", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2, records.Length); // the queued jobs of each request: all 600 of one, then 401 of the other
-        Assert.All(records, line => Assert.Contains("$select=RowKey", line)); // keys only
+        Assert.All(records, line => Assert.Contains("$select=RowKey,Dispatched,ExpiresAt", line)); // keys and visibility only
+        Assert.Equal(2, log.Count(line => line.Contains("RowKey='commit'", StringComparison.Ordinal))); // each request's commit, once
         Assert.All(log.Where(line => line.Contains("/TallyJobIndex()", StringComparison.Ordinal)), line => Assert.Contains("PartitionKey eq", line));
         var hours = (int)(2 * App.Get<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.ResultTtl.TotalHours) + 2;
-        Assert.InRange(log.Length, 1, (5 * hours) + 2 + 8); // an index query per status and hour, the two record queries, the queues, the minutes
+        Assert.InRange(log.Length, 1, (5 * hours) + 4 + 8); // an index query per status and hour, the two record queries and commits, the queues, the minutes
     }
 
     [Fact]
