@@ -139,11 +139,13 @@ public sealed class JobFaultTests(Azurite azurite, Origin origin) : AppTests(azu
         return calls;
     }
 
+    /// <summary>How many storage calls a one-job run makes: the job's read and its request's commit, then its running row and its claim, then its succeeded row and its result.</summary>
     private async Task<int> CallsOfARunAsync()
     {
         await App.PostJobsAsync(Body([origin.Page("warm up")]));
         App.Faults.Reset();
         await App.Host.DrainAsync();
+        Assert.Equal(6, App.Faults.Calls);
         return App.Faults.Calls;
     }
 
