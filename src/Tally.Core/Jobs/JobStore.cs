@@ -365,12 +365,12 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         }
     }
 
-    /// <summary>Whether any record of the request is in <paramref name="status"/> (a provisional or expired one too); with no status, whether any is left.</summary>
+    /// <summary>Whether any record of the request is in <paramref name="status"/> (a provisional or expired one too); with no status, whether any record is left.</summary>
     private async Task<bool> AnyAsync(string requestKey, JobStatus? status, CancellationToken cancellationToken)
     {
         var filter = status is { } s
             ? TableClient.CreateQueryFilter($"PartitionKey eq {requestKey} and Status eq {s.ToName()}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {requestKey}");
+            : TableClient.CreateQueryFilter($"PartitionKey eq {requestKey} and RowKey ne {CommitRow}");
         await foreach (var _ in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             return true;
@@ -381,7 +381,7 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
 
     /// <summary>
     /// Deletes the records that expired by <paramref name="now"/>, reading only requests older than <paramref name="ttl"/>
-    /// (the index's old hours) and, of those, only the expired records (and commits); a request with nothing left loses its rows.
+    /// (the index's old hours) and, of those, only the expired records; a request with no record left loses its commit and its rows.
     /// </summary>
     /// <returns>How many records were deleted.</returns>
     public async Task<int> PurgeAsync(DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
@@ -395,22 +395,25 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         var deleted = 0;
         foreach (var (key, rows) in requests)
         {
-            // Those expired by their own time (a commit row too), less undispatched ones that their request's commit keeps.
+            // The records expired by their own time, less undispatched ones that their request's commit keeps.
             var expired = new List<JobEntity>();
-            await foreach (var job in _table.QueryAsync<JobEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key} and ExpiresAt le {now}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {key} and RowKey ne {CommitRow} and ExpiresAt le {now}");
+            await foreach (var job in _table.QueryAsync<JobEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 expired.Add(job);
             }
 
-            await ResolveAsync([.. expired.Where(job => job.RowKey != CommitRow)], cancellationToken).ConfigureAwait(false);
+            await ResolveAsync(expired, cancellationToken).ConfigureAwait(false);
             expired.RemoveAll(job => job.ExpiresAt > now);
             foreach (var chunk in expired.Chunk(TransactionSize))
             {
-                deleted += await DeleteAllAsync(chunk, cancellationToken).ConfigureAwait(false) - chunk.Count(job => job.RowKey == CommitRow);
+                deleted += await DeleteAllAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
 
+            // The commit and the index rows go with the request's last record: a record left may still need its commit.
             if (!await AnyAsync(key, null, cancellationToken).ConfigureAwait(false))
             {
+                await UncommitAsync(key, cancellationToken).ConfigureAwait(false);
                 foreach (var row in rows)
                 {
                     await index.RemoveAsync(row, cancellationToken).ConfigureAwait(false);

@@ -301,6 +301,30 @@ public sealed class JobLifecycleTests(Azurite azurite, Origin origin) : AppTests
     }
 
     [Fact]
+    public async Task ARequestsCommit_OutlivesItsOwnExpiry_WhileARecordThatNeedsItIsLeft()
+    {
+        var url = origin.Page("claimed before the commit landed");
+        var id = (await App.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
+        var (partition, row) = JobIds.Split(id);
+        var finishedLate = App.Clock.GetUtcNow() + App.ResultTtl + TimeSpan.FromHours(3);
+        var record = (await App.Table.GetEntityAsync<JobEntity>(partition, row)).Value;
+        record.Status = "succeeded"; // as a worker that claimed it before its request's commit landed saves it: undispatched
+        record.ExpiresAt = finishedLate;
+        await App.Table.UpdateEntityAsync(record, record.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+
+        App.Clock.Advance(App.ResultTtl + TimeSpan.FromHours(2)); // the commit has expired; the record has not
+        await App.Get<JobPurger>().PurgeExpiredAsync(default);
+        var kept = await App.GetJobAsync(id);
+        App.Clock.SetUtcNow(finishedLate + TimeSpan.FromHours(2));
+        await App.Get<JobPurger>().PurgeExpiredAsync(default);
+        var left = await App.Table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == partition).ToListAsync();
+        await App.Host.DrainAsync();
+
+        Assert.Equal("succeeded", kept.Text("status")); // still visible: its commit stayed
+        Assert.Empty(left);                              // then both went with it
+    }
+
+    [Fact]
     public async Task ExpiredJob_ReadsNotFound_AndIsPurged()
     {
         var id = (await App.PostJobsAsync($$"""{"url": "{{origin.Page("short lived")}}"}""")).Text("id");
