@@ -50,7 +50,7 @@ public sealed class JobIndex
         _time = time;
     }
 
-    /// <summary>Writes the row of each request and status of <paramref name="jobs"/> (at most 100): before their records are saved in that status.</summary>
+    /// <summary>Writes the row of each request and status among <paramref name="jobs"/> (at most 100 rows): before their records are saved in that status.</summary>
     public async Task MarkAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
     {
         if (jobs.Count == 0)
