@@ -126,11 +126,13 @@ public sealed partial class JobService(
     {
         using var budget = new CancellationTokenSource(RollbackBudget);
         var left = 0;
+        var uncommitted = !committing;
         if (committing)
         {
             try
             {
                 await store.UncommitAsync(key, budget.Token).ConfigureAwait(false); // first: then nothing left below is visible
+                uncommitted = true;
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
             {
@@ -151,12 +153,19 @@ public sealed partial class JobService(
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
             {
-                left += chunks[c].Length; // undispatched, so never visible, and expiring within minutes
+                left += chunks[c].Length; // undispatched: with no commit, never visible, and expiring within minutes
                 LogRollbackIncomplete(ex, key);
             }
         }
 
-        LogEnqueueFailed(cause, chunks.Sum(c => c.Length), left);
+        if (uncommitted || left == 0)
+        {
+            LogEnqueueFailed(cause, chunks.Sum(c => c.Length), left);
+        }
+        else
+        {
+            LogEnqueueFailedMaybeVisible(cause, chunks.Sum(c => c.Length), left, key);
+        }
     }
 
     private async Task<JobChange> ChangeAsync(string id, JobEntity live, Func<JobEntity, bool> change, CancellationToken cancellationToken)
@@ -180,6 +189,9 @@ public sealed partial class JobService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Enqueueing {Count} jobs failed and was rolled back; {Left} records could not be deleted and will expire unseen")]
     private partial void LogEnqueueFailed(Exception ex, int count, int left);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Enqueueing {Count} jobs failed after its messages were sent; neither the commit of request {Key} nor {Left} of its records could be deleted, so those jobs may be visible and run, although the request was answered with an error")]
+    private partial void LogEnqueueFailedMaybeVisible(Exception ex, int count, int left, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rolling back request {Key} left records behind")]
     private partial void LogRollbackIncomplete(Exception ex, string key);
