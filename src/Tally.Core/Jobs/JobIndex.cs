@@ -61,9 +61,9 @@ public sealed class JobIndex
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var rows = jobs
-            .Select(job => (Partition: Partition(JobIds.RequestTime(job.PartitionKey)), Key: Key(job.JobStatus, job.PartitionKey)))
+            .Select(job => (Request: job.PartitionKey, Status: job.JobStatus))
             .Distinct()
-            .Select(row => new TableEntity(row.Partition, row.Key) { [WrittenAt] = now })
+            .Select(row => new TableEntity(Partition(JobIds.RequestTime(row.Request)), Key(row.Status, row.Request)) { [WrittenAt] = now })
             .GroupBy(row => row.PartitionKey);
         await Task.WhenAll(rows.Select(partition => _writer.WriteAsync([.. partition], cancellationToken))).ConfigureAwait(false);
     }
