@@ -18,6 +18,8 @@ internal static class Problems
 
     public static ObjectResult TooLarge(string detail) => Create(StatusCodes.Status413PayloadTooLarge, detail);
 
+    public static ObjectResult UnsupportedMediaType(string detail) => Create(StatusCodes.Status415UnsupportedMediaType, detail);
+
     public static ObjectResult Unavailable(string detail) => Create(StatusCodes.Status503ServiceUnavailable, detail);
 
     private static ObjectResult Create(int status, string detail, IReadOnlyList<string>? errors = null)

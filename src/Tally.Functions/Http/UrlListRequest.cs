@@ -39,6 +39,11 @@ internal sealed class UrlListRequest
     /// <summary>The URLs asked for, or the problem answer that explains why there are none.</summary>
     public async Task<(UrlList? List, IActionResult? Problem)> ReadAsync(HttpRequest request, FetchOptions fetch, CancellationToken cancellationToken)
     {
+        if (JsonContentType.Refusal(request) is { } refusal)
+        {
+            return (null, refusal);
+        }
+
         // The largest body read: as many URLs as allowed, each as long as allowed, with room for the JSON around them.
         var maxBodyBytes = 4096L + (long)_maxUrls * (fetch.MaxUrlLength + 8);
         if (request.ContentLength > maxBodyBytes)

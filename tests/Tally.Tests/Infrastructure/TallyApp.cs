@@ -106,8 +106,9 @@ public sealed class TallyApp : IAsyncDisposable
         }
     }
 
-    /// <summary>A request to hand an HTTP function.</summary>
-    public static HttpRequest Request(string method, string? body = null, string? query = null)
+    /// <summary>A request to hand an HTTP function; a body is sent as <paramref name="contentType"/> (JSON unless a test says otherwise).</summary>
+    public static HttpRequest Request(
+        string method, string? body = null, string? query = null, string? contentType = "application/json", IReadOnlyDictionary<string, string>? headers = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
@@ -117,7 +118,12 @@ public sealed class TallyApp : IAsyncDisposable
             var bytes = Encoding.UTF8.GetBytes(body);
             context.Request.Body = new MemoryStream(bytes);
             context.Request.ContentLength = bytes.Length;
-            context.Request.ContentType = "application/json";
+            context.Request.ContentType = contentType;
+        }
+
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            context.Request.Headers[name] = value;
         }
 
         return context.Request;
