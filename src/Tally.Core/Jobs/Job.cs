@@ -17,6 +17,10 @@ public sealed record Job(
     DateTimeOffset ExpiresAt,
     string StatusUrl)
 {
+    /// <summary>When a delayed job is due (absent for a job that runs at once).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? RunAt { get; init; }
+
     /// <summary>The path at which a job's state is read.</summary>
     public static string StatusPath(string id) => $"/api/jobs/{id}";
 }

@@ -59,6 +59,9 @@ public sealed class JobEntity : ITableEntity
     /// <summary>The last error, if any.</summary>
     public string? Error { get; set; }
 
+    /// <summary>When a delayed job is due: it is <c>scheduled</c> until then; null for a job that runs at once.</summary>
+    public DateTimeOffset? RunAt { get; set; }
+
     /// <summary>When the job was (last) enqueued.</summary>
     public DateTimeOffset EnqueuedAt { get; set; }
 
@@ -84,5 +87,5 @@ public sealed class JobEntity : ITableEntity
     /// <summary>The job as the API shows it.</summary>
     public Job ToJob() => new(
         Id, Url, Status, Words, Bytes, ContentType, HttpStatus, Attempts, Error,
-        EnqueuedAt, StartedAt, FinishedAt, ExpiresAt, Job.StatusPath(Id));
+        EnqueuedAt, StartedAt, FinishedAt, ExpiresAt, Job.StatusPath(Id)) { RunAt = RunAt };
 }

@@ -63,7 +63,7 @@ public sealed class JobIndex
         var rows = jobs
             .Select(job => (Request: job.PartitionKey, Status: job.JobStatus))
             .Distinct()
-            .Select(row => new TableEntity(Partition(JobIds.RequestTime(row.Request)), Key(row.Status, row.Request)) { [WrittenAt] = now })
+            .Select(row => new TableEntity(Partition(row.Status, row.Request), Key(row.Status, row.Request)) { [WrittenAt] = now })
             .GroupBy(row => row.PartitionKey);
         await Task.WhenAll(rows.Select(partition => _writer.WriteAsync([.. partition], cancellationToken))).ConfigureAwait(false);
     }
@@ -78,11 +78,10 @@ public sealed class JobIndex
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var prefix = $"{status.ToName()}-";
         var end = $"{status.ToName()}.";
-        var first = after?.Partition ?? Partition(now);
-        var last = Partition(now - span);
-        for (var partition = first; string.CompareOrdinal(partition, last) <= 0; partition = Older(partition))
+        IEnumerable<string> partitions = status == JobStatus.Scheduled ? [ScheduledPartition] : Hours(after?.Partition ?? Partition(now), Partition(now - span));
+        foreach (var partition in partitions)
         {
-            var filter = partition == after?.Partition
+            var filter = after is not null && (partition == after.Partition || partition == ScheduledPartition)
                 ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix + after.RequestKey} and RowKey lt {end}")
                 : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {prefix} and RowKey lt {end}");
             await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 100, select: ["RowKey", WrittenAt], cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -115,10 +114,27 @@ public sealed class JobIndex
         }
     }
 
+    /// <summary>
+    /// The partition of the <c>scheduled</c> rows: a delayed request's key carries its due time, an hour that may be weeks
+    /// ahead, so its rows while it waits are in one partition of their own (after the hours: the purge reads them too).
+    /// </summary>
+    internal const string ScheduledPartition = "scheduled";
+
+    /// <summary>The partition of a request's row for <paramref name="status"/>.</summary>
+    private static string Partition(JobStatus status, string requestKey) =>
+        status == JobStatus.Scheduled ? ScheduledPartition : Partition(JobIds.RequestTime(requestKey));
+
     /// <summary>The partition of the hour <paramref name="time"/> falls in: reversed hours since 1970, so newer sorts first.</summary>
     internal static string Partition(DateTimeOffset time) => (uint.MaxValue - (uint)(time.ToUnixTimeSeconds() / 3600)).ToString("x8");
 
-    private static string Older(string partition) => (Convert.ToUInt32(partition, 16) + 1).ToString("x8");
+    /// <summary>The hour partitions from <paramref name="first"/> back to <paramref name="last"/>.</summary>
+    private static IEnumerable<string> Hours(string first, string last)
+    {
+        for (var partition = first; string.CompareOrdinal(partition, last) <= 0; partition = (Convert.ToUInt32(partition, 16) + 1).ToString("x8"))
+        {
+            yield return partition;
+        }
+    }
 
     private static string Key(JobStatus status, string requestKey) => $"{status.ToName()}-{requestKey}";
 

@@ -10,7 +10,14 @@ namespace Tally.Jobs;
 /// </summary>
 /// <param name="JobId">The job.</param>
 /// <param name="Run">The job's run this message starts; a message of an earlier run is stale.</param>
-public sealed record JobMessage(string JobId, int Run)
+/// <param name="RunAt">
+/// A delayed job's due time: a message that arrives before it (a queue hides a message at most
+/// <see cref="Time.QueueDelay.Max"/>) sends itself again for the time left.
+/// </param>
+public sealed record JobMessage(
+    string JobId,
+    int Run,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? RunAt = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Tally.Time;
 
 namespace Tally.Jobs;
 
@@ -21,9 +22,14 @@ public sealed class JobQueue(QueueServiceClient queues)
     public Task SendAsync(string id, int run, CancellationToken cancellationToken) => SendAsync([new JobMessage(id, run)], cancellationToken);
 
     /// <summary>Enqueues one message that starts <paramref name="jobs"/> (at most <see cref="JobsPerMessage"/>).</summary>
-    public async Task SendAsync(IReadOnlyList<JobMessage> jobs, CancellationToken cancellationToken)
+    public Task SendAsync(IReadOnlyList<JobMessage> jobs, CancellationToken cancellationToken) => SendAsync(jobs, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>Enqueues one message that starts <paramref name="jobs"/>, hidden for <paramref name="delay"/> (see <see cref="QueueDelay"/>).</summary>
+    public async Task SendAsync(IReadOnlyList<JobMessage> jobs, TimeSpan delay, CancellationToken cancellationToken)
     {
         await _created.RunAsync(ct => _queue.CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        await _queue.SendMessageAsync(JobMessage.ToJson(jobs), cancellationToken).ConfigureAwait(false);
+        await (delay > TimeSpan.Zero
+            ? _queue.SendMessageAsync(JobMessage.ToJson(jobs), delay, QueueDelay.NeverExpires, cancellationToken)
+            : _queue.SendMessageAsync(JobMessage.ToJson(jobs), cancellationToken)).ConfigureAwait(false);
     }
 }

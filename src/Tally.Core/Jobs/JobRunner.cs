@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tally.Fetching;
 using Tally.Telemetry;
+using Tally.Time;
 
 namespace Tally.Jobs;
 
@@ -13,7 +14,7 @@ namespace Tally.Jobs;
 /// a finished result, and a job left running by a dead worker is taken over when its message returns.
 /// </remarks>
 public sealed partial class JobRunner(
-    JobStore store, PageCounter pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, ILogger<JobRunner> logger)
+    JobStore store, JobQueue queue, PageCounter pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, ILogger<JobRunner> logger)
 {
     /// <summary>Runs the jobs a <c>tally-jobs</c> message names, all at once.</summary>
     /// <param name="messageText">The message.</param>
@@ -31,6 +32,14 @@ public sealed partial class JobRunner(
         if (JobMessage.ParseAll(messageText) is not { } jobs)
         {
             LogMalformed(JobStorage.QueueName, messageText);
+            return;
+        }
+
+        if (jobs.Max(job => job.RunAt) is { } runAt && time.GetUtcNow() is var now && runAt > now)
+        {
+            // Early: a queue hides a message at most a week. The message goes on hiding, as a new one, for the time left.
+            await queue.SendAsync(jobs, QueueDelay.Until(runAt, now), cancellationToken).ConfigureAwait(false);
+            LogNotDue(jobs[0].JobId, runAt);
             return;
         }
 
@@ -84,8 +93,8 @@ public sealed partial class JobRunner(
     private Task NotClaimedAsync(JobMessage message, JobEntity? job, ClaimOutcome outcome)
     {
         LogSkipped(message.JobId, message.Run, job is null ? "gone" : outcome.ToString().ToLowerInvariant());
-        return outcome == ClaimOutcome.Ahead
-            ? Task.FromException(new JobRetryException(message.JobId, $"run {message.Run} is not saved yet"))
+        return outcome is ClaimOutcome.Ahead or ClaimOutcome.NotDue
+            ? Task.FromException(new JobRetryException(message.JobId, outcome == ClaimOutcome.Ahead ? $"run {message.Run} is not saved yet" : "it is not due yet"))
             : Task.CompletedTask;
     }
 
@@ -172,6 +181,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a message on {Queue} that is not a job message: {Message}")]
     private partial void LogMalformed(string queue, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}'s message came before its time, {RunAt}, and was sent again for the time left")]
+    private partial void LogNotDue(string jobId, DateTimeOffset runAt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} run {Run} skipped: {Reason}")]
     private partial void LogSkipped(string jobId, int run, string reason);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tally.Time;
 
 namespace Tally.Jobs;
 
@@ -25,36 +26,55 @@ public sealed partial class JobService(
     /// a message already sent finds no job and is dropped. What a rollback cannot delete stays invisible and expires
     /// within minutes: no job ever waits for a message that was never sent.
     /// </remarks>
-    public async Task<IReadOnlyList<Job>> EnqueueAsync(IReadOnlyList<Uri> urls, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Job>> EnqueueAsync(IReadOnlyList<Uri> urls, CancellationToken cancellationToken) =>
+        EnqueueAsync(urls, null, null, cancellationToken);
+
+    /// <summary>As <see cref="EnqueueAsync(IReadOnlyList{Uri}, CancellationToken)"/>, for jobs due at <paramref name="runAt"/> or under a key of the caller's.</summary>
+    /// <param name="urls">The URLs, already checked.</param>
+    /// <param name="runAt">When the jobs are due: until then they are <c>scheduled</c> and their messages hidden. Null, or a time passed, runs them now.</param>
+    /// <param name="requestKey">
+    /// A request key derived from something that must create its jobs once (a schedule's occurrence), or null for a new
+    /// one. With a key the enqueue can be repeated: records already written are kept, messages are sent again (a second
+    /// message of a run finds its job claimed or finished and changes nothing) and the commit is made again; a failure is
+    /// not rolled back, as the next try with the same key finishes it.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the enqueue.</param>
+    public async Task<IReadOnlyList<Job>> EnqueueAsync(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string? requestKey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var key = JobIds.NewKey(now);
+        runAt = runAt > now ? runAt : null;
+
+        // A delayed request's key carries its due time, so its jobs are listed, and purged, by the hour they run in.
+        var key = requestKey ?? JobIds.NewKey(runAt ?? now);
         var jobs = urls.Select((url, i) => new JobEntity
         {
             PartitionKey = key,
             RowKey = JobIds.Row(i),
             Url = url.AbsoluteUri,
+            Status = (runAt is null ? JobStatus.Queued : JobStatus.Scheduled).ToName(),
+            RunAt = runAt,
             EnqueuedAt = now,
             ExpiresAt = now + ProvisionalLifetime,
         }).ToArray();
         var chunks = jobs.Chunk(JobStore.TransactionSize).ToArray();
         var attempted = new bool[chunks.Length];
         var committing = false;
-        var expiresAt = now + options.CurrentValue.ResultTtl;
+        var expiresAt = (runAt ?? now) + options.CurrentValue.ResultTtl;
         try
         {
             await store.IndexAsync(jobs, cancellationToken).ConfigureAwait(false);
             await ForEachAsync(chunks.Length, (c, ct) =>
             {
                 attempted[c] = true; // before the call: an insert whose answer is lost may still have landed
-                return new ValueTask(store.AddAsync(chunks[c], ct));
+                return new ValueTask(requestKey is null ? store.AddAsync(chunks[c], ct) : store.AddOnceAsync(chunks[c], ct));
             }, cancellationToken).ConfigureAwait(false);
-            var messages = jobs.Chunk(JobQueue.JobsPerMessage).Select(group => group.Select(job => new JobMessage(job.Id, job.Run)).ToArray()).ToArray();
-            await ForEachAsync(messages.Length, (i, ct) => new ValueTask(queue.SendAsync(messages[i], ct)), cancellationToken).ConfigureAwait(false);
+            var messages = jobs.Chunk(JobQueue.JobsPerMessage).Select(group => group.Select(job => new JobMessage(job.Id, job.Run, job.RunAt)).ToArray()).ToArray();
+            var delay = runAt is { } due ? QueueDelay.Until(due, now) : TimeSpan.Zero;
+            await ForEachAsync(messages.Length, (i, ct) => new ValueTask(queue.SendAsync(messages[i], delay, ct)), cancellationToken).ConfigureAwait(false);
             committing = true; // before the call, as with the inserts
             await store.CommitAsync(key, expiresAt, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (requestKey is null)
         {
             await RollBackAsync(key, committing, chunks, attempted, ex).ConfigureAwait(false);
             throw;
@@ -111,7 +131,7 @@ public sealed partial class JobService(
         return await ChangeAsync(id, live, job => JobStateMachine.Retry(job, run, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Cancels a job that is still queued; its message then finds it final and is dropped.</summary>
+    /// <summary>Cancels a job that is still queued or scheduled; its message then finds it final and is dropped.</summary>
     public async Task<JobChange> CancelAsync(string id, CancellationToken cancellationToken) =>
         await FindLiveAsync(id, cancellationToken).ConfigureAwait(false) is { } live
             ? await ChangeAsync(id, live, job => JobStateMachine.Cancel(job, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false)

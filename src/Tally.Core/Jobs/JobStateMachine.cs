@@ -6,6 +6,8 @@ namespace Tally.Jobs;
 /// </summary>
 /// <remarks>
 /// <code>
+/// scheduled ──due──▶ queued (a claim at or after runAt passes through it)
+///   └──cancel──▶ canceled
 /// queued ──claim──▶ running ──succeed──▶ succeeded
 ///   │  ▲              │ │ └────fail─────▶ failed ──retry──▶ queued (next run)
 ///   │  └──requeue─────┘ └──give up──────▶ failed
@@ -40,6 +42,11 @@ public static class JobStateMachine
         if (job.JobStatus.IsFinal() || job.ExpiresAt <= now)
         {
             return ClaimOutcome.Finished;
+        }
+
+        if (job.JobStatus == JobStatus.Scheduled && !Due(job, now))
+        {
+            return ClaimOutcome.NotDue;
         }
 
         if (job.JobStatus == JobStatus.Running && job.ClaimToken != token && job.StartedAt + claimTimeout > now)
@@ -119,10 +126,22 @@ public static class JobStateMachine
         return true;
     }
 
-    /// <summary>Cancels a job that has not started.</summary>
+    /// <summary>Queues a scheduled job whose <see cref="JobEntity.RunAt"/> has come.</summary>
+    public static bool Due(JobEntity job, DateTimeOffset now)
+    {
+        if (job.JobStatus != JobStatus.Scheduled || job.RunAt > now)
+        {
+            return false;
+        }
+
+        job.JobStatus = JobStatus.Queued;
+        return true;
+    }
+
+    /// <summary>Cancels a job that has not started: queued, or scheduled and not yet due.</summary>
     public static bool Cancel(JobEntity job, DateTimeOffset now, TimeSpan ttl)
     {
-        if (job.JobStatus != JobStatus.Queued)
+        if (job.JobStatus is not (JobStatus.Queued or JobStatus.Scheduled))
         {
             return false;
         }
@@ -186,4 +205,10 @@ public enum ClaimOutcome
 
     /// <summary>Another message of this run holds a live claim, and will carry the job on: drop this one.</summary>
     Busy,
+
+    /// <summary>
+    /// The job is scheduled and its <c>runAt</c> has not come by this instance's clock (its message was due by the
+    /// sender's): deliver it again.
+    /// </summary>
+    NotDue,
 }

@@ -1,6 +1,6 @@
 namespace Tally.Jobs;
 
-/// <summary>Where a job is in its life: queued → running → succeeded, failed or canceled.</summary>
+/// <summary>Where a job is in its life: (scheduled →) queued → running → succeeded, failed or canceled.</summary>
 public enum JobStatus
 {
     /// <summary>Waiting on the queue, for its first attempt or a retry.</summary>
@@ -17,6 +17,9 @@ public enum JobStatus
 
     /// <summary>Canceled before it started.</summary>
     Canceled,
+
+    /// <summary>Waiting for its <c>runAt</c>; then queued, and run as any job.</summary>
+    Scheduled,
 }
 
 /// <summary>The names job statuses have on the wire and in storage.</summary>
@@ -29,6 +32,7 @@ public static class JobStatusNames
         JobStatus.Running => "running",
         JobStatus.Succeeded => "succeeded",
         JobStatus.Failed => "failed",
+        JobStatus.Scheduled => "scheduled",
         _ => "canceled",
     };
 

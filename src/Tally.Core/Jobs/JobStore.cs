@@ -35,6 +35,19 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         }
     }
 
+    /// <summary>As <see cref="AddAsync"/>, for a request enqueued again under its own key: records that a try before wrote are kept as they are.</summary>
+    public async Task AddOnceAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AddAsync(jobs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            // A transaction lands whole or not at all: this one landed before.
+        }
+    }
+
     /// <summary>
     /// Commits a request whose messages are all sent: one row in its partition (after every job's row), saying when its
     /// jobs expire. A record not yet <see cref="JobEntity.Dispatched"/> is visible, and expires, as its request's commit

@@ -26,6 +26,10 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How far ahead a delayed job may be due (<c>runAt</c> or <c>delay</c> on <c>POST /api/jobs</c>).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>The most jobs one listing returns.</summary>
     [Range(1, 1000)]
     public int MaxListSize { get; set; } = 200;

@@ -8,7 +8,9 @@ namespace Tally.Functions.Http;
 /// <summary>What a jobs or batches request body asks for.</summary>
 /// <param name="Urls">Every URL, each checked by <see cref="UrlPolicy"/>.</param>
 /// <param name="MaxParallelism">The <c>maxParallelism</c> given, if any.</param>
-internal sealed record UrlList(IReadOnlyList<Uri> Urls, int? MaxParallelism);
+/// <param name="RunAt">For jobs, the <c>runAt</c> text given, if any.</param>
+/// <param name="Delay">For jobs, the <c>delay</c> text given, if any.</param>
+internal sealed record UrlList(IReadOnlyList<Uri> Urls, int? MaxParallelism, string? RunAt = null, string? Delay = null);
 
 /// <summary>
 /// Reads <c>{"url": …}</c> or <c>{"urls": […]}</c> (with <c>"maxParallelism"</c> for batches), checking
@@ -80,9 +82,29 @@ internal sealed class UrlListRequest
                 return (null, parallelismProblem);
             }
 
+            var (runAt, runAtProblem) = ReadText(document.RootElement, "runAt");
+            var (delay, delayProblem) = ReadText(document.RootElement, "delay");
+            if ((runAtProblem ?? delayProblem) is { } timingProblem)
+            {
+                return (null, timingProblem);
+            }
+
             var (urls, urlProblem) = Check(texts!, fetch);
-            return urlProblem is not null ? (null, urlProblem) : (new UrlList(urls!, parallelism), null);
+            return urlProblem is not null ? (null, urlProblem) : (new UrlList(urls!, parallelism, runAt, delay), null);
         }
+    }
+
+    /// <summary>A job request's optional string field (<c>runAt</c>, <c>delay</c>); a batch request has none.</summary>
+    private (string? Text, IActionResult? Problem) ReadText(JsonElement root, string name)
+    {
+        if (IsBatch || !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return (null, null);
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? (value.GetString(), null)
+            : (null, Problems.BadRequest($"\"{name}\" must be a string, not a {value.ValueKind.ToString().ToLowerInvariant()}. Nothing was enqueued."));
     }
 
     private (int? Parallelism, IActionResult? Problem) ReadParallelism(JsonElement root)

@@ -5,13 +5,14 @@ using Microsoft.Extensions.Options;
 using Tally.Fetching;
 using Tally.Functions.Http;
 using Tally.Jobs;
+using Tally.Time;
 
 namespace Tally.Functions.Jobs;
 
 /// <summary>The <c>/api/jobs</c> routes: each binds its request and hands it to <see cref="JobService"/>.</summary>
-public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> options)
+public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> options, TimeProvider time)
 {
-    /// <summary><c>POST /api/jobs</c>: enqueue one URL or many.</summary>
+    /// <summary><c>POST /api/jobs</c>: enqueue one URL or many, to run now or, with <c>runAt</c> or <c>delay</c>, later.</summary>
     [Function(nameof(EnqueueJobs))]
     public async Task<IActionResult> EnqueueJobs(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
@@ -22,7 +23,13 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
             return problem;
         }
 
-        var enqueued = await jobs.EnqueueAsync(list!.Urls, cancellationToken);
+        var (runAt, timingError) = DelayedStart.Resolve(list!.RunAt, list.Delay, time.GetUtcNow(), options.CurrentValue.MaxDelay);
+        if (timingError is not null)
+        {
+            return Problems.BadRequest($"{timingError} Nothing was enqueued.");
+        }
+
+        var enqueued = await jobs.EnqueueAsync(list.Urls, runAt, null, cancellationToken);
         return enqueued.Count == 1
             ? new AcceptedResult(enqueued[0].StatusUrl, enqueued[0])
             : new ObjectResult(new JobList(enqueued)) { StatusCode = StatusCodes.Status202Accepted };
@@ -86,7 +93,7 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
         return change.Outcome switch
         {
             JobChangeOutcome.Changed => new OkObjectResult(change.Job),
-            JobChangeOutcome.Conflict => Problems.Conflict($"Job '{id}' is {change.Job!.Status}; only a queued job can be canceled."),
+            JobChangeOutcome.Conflict => Problems.Conflict($"Job '{id}' is {change.Job!.Status}; only a queued or scheduled job can be canceled."),
             _ => UnknownJob(id),
         };
     }

@@ -51,5 +51,48 @@ public sealed class JobStateMachineTests
         Assert.Equal(started ? (JobStatus.Queued, 2) : (JobStatus.Failed, 1), (job.JobStatus, job.Run));
     }
 
+    [Theory]
+    [InlineData(-1, ClaimOutcome.Claimed, JobStatus.Running)] // due: queued on the way, then claimed
+    [InlineData(0, ClaimOutcome.Claimed, JobStatus.Running)]
+    [InlineData(1, ClaimOutcome.NotDue, JobStatus.Scheduled)] // this instance's clock says not yet
+    public void Claim_OfAScheduledJob_WaitsForItsRunAt(int secondsToRunAt, ClaimOutcome expected, JobStatus status)
+    {
+        var job = Queued(1);
+        job.JobStatus = JobStatus.Scheduled;
+        job.RunAt = Now.AddSeconds(secondsToRunAt);
+
+        var outcome = JobStateMachine.Claim(job, 1, "m-1", Now, ClaimTimeout);
+
+        Assert.Equal((expected, status), (outcome, job.JobStatus));
+    }
+
+    [Theory]
+    [InlineData(JobStatus.Queued, true)]
+    [InlineData(JobStatus.Scheduled, true)]
+    [InlineData(JobStatus.Running, false)]
+    [InlineData(JobStatus.Succeeded, false)]
+    public void Cancel_TakesOnlyAJobThatHasNotStarted(JobStatus status, bool canceled)
+    {
+        var job = Queued(1);
+        job.JobStatus = status;
+        job.RunAt = Now.AddHours(1);
+
+        Assert.Equal(canceled, JobStateMachine.Cancel(job, Now, TimeSpan.FromDays(1)));
+        Assert.Equal(canceled ? JobStatus.Canceled : status, job.JobStatus);
+    }
+
+    [Fact]
+    public void Due_QueuesAScheduledJob_OnlyOnceItsRunAtHasCome()
+    {
+        var job = Queued(1);
+        job.JobStatus = JobStatus.Scheduled;
+        job.RunAt = Now.AddMinutes(1);
+
+        var early = JobStateMachine.Due(job, Now);
+        var due = JobStateMachine.Due(job, Now.AddMinutes(1));
+
+        Assert.Equal((false, true, JobStatus.Queued), (early, due, job.JobStatus));
+    }
+
     private static JobEntity Queued(int run) => new() { PartitionKey = "p", RowKey = "r", Run = run, ExpiresAt = Now.AddDays(1) };
 }
