@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Tally.Batches;
 using Tally.Fetching;
 using Tally.Jobs;
+using Tally.Politeness;
 using Tally.Telemetry;
 
 namespace Tally.Hosting;
@@ -48,6 +49,7 @@ public static class TallyCoreExtensions
         services.AddMetrics();
         services.TryAddSingleton<TallyMetrics>();
         services.TryAddSingleton<GuardedConnection>();
+        services.AddTallyPoliteness();
         services.AddHttpClient<PageCounter>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
@@ -58,6 +60,7 @@ public static class TallyCoreExtensions
                 ConnectCallback = provider.GetRequiredService<GuardedConnection>().ConnectAsync,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             })
+            .AddHttpMessageHandler<PoliteHandler>()
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;
     }
