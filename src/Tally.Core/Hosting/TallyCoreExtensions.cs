@@ -33,6 +33,8 @@ public static class TallyCoreExtensions
         services.TryAddSingleton<JobPurger>();
         services.TryAddSingleton<JobThroughput>();
         services.TryAddSingleton<JobOverviewService>();
+        services.TryAddSingleton<Jobs.Search.JobSearch>();
+        services.TryAddSingleton<Jobs.Bulk.JobBulkActions>();
 
         services.AddOptions<BatchesOptions>().BindConfiguration(BatchesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<BatchService>();

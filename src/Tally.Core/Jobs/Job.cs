@@ -21,6 +21,9 @@ public sealed record Job(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? RunAt { get; init; }
 
+    /// <summary>The <c>POST /api/jobs</c> request that created the job: its id begins with the request's key.</summary>
+    public string RequestId => Id[..JobIds.KeyLength];
+
     /// <summary>The path at which a job's state is read.</summary>
     public static string StatusPath(string id) => $"/api/jobs/{id}";
 }

@@ -28,6 +28,9 @@ public static class JobIds
         return $"{reversed:x12}{BinaryPrimitives.ReadUInt64BigEndian(random):x16}";
     }
 
+    /// <summary>The first request key of <paramref name="time"/>'s millisecond: keys sort newest first, so a request made then or earlier sorts at or after it.</summary>
+    public static string FirstKeyAt(DateTimeOffset time) => $"{ClockMax - time.ToUnixTimeMilliseconds():x12}{0UL:x16}";
+
     /// <summary>The row key of the <paramref name="index"/>-th job of a request.</summary>
     public static string Row(int index) => index.ToString("x4");
 

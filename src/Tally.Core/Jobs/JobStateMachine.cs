@@ -141,7 +141,7 @@ public static class JobStateMachine
     /// <summary>Cancels a job that has not started: queued, or scheduled and not yet due.</summary>
     public static bool Cancel(JobEntity job, DateTimeOffset now, TimeSpan ttl)
     {
-        if (job.JobStatus is not (JobStatus.Queued or JobStatus.Scheduled))
+        if (!CanCancel(job.JobStatus))
         {
             return false;
         }
@@ -151,7 +151,13 @@ public static class JobStateMachine
     }
 
     /// <summary>The run a retry of <paramref name="job"/> would start, or null when it cannot be retried (it has not failed or been canceled).</summary>
-    public static int? NextRun(JobEntity job) => job.JobStatus is JobStatus.Failed or JobStatus.Canceled ? job.Run + 1 : null;
+    public static int? NextRun(JobEntity job) => CanRetry(job.JobStatus) ? job.Run + 1 : null;
+
+    /// <summary>Whether a job in <paramref name="status"/> may be canceled: it has not started (queued, or scheduled and not yet due).</summary>
+    public static bool CanCancel(JobStatus status) => status is JobStatus.Queued or JobStatus.Scheduled;
+
+    /// <summary>Whether a job in <paramref name="status"/> may be retried: it failed or was canceled.</summary>
+    public static bool CanRetry(JobStatus status) => status is JobStatus.Failed or JobStatus.Canceled;
 
     /// <summary>Starts run <paramref name="run"/> of a failed or canceled job, if that is its next run; the run's message was sent before.</summary>
     public static bool Retry(JobEntity job, int run, DateTimeOffset now, TimeSpan ttl)

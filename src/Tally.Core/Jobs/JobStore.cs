@@ -348,12 +348,29 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         return (count, false);
     }
 
-    /// <summary>A request's visible jobs in <paramref name="status"/>, after row <paramref name="from"/> if given, in pages of <paramref name="pageSize"/>.</summary>
+    /// <summary>
+    /// The jobs of one request that the API can see, in <paramref name="status"/> or any, in their order, after row
+    /// <paramref name="from"/> if given: one partition, read in pages of <paramref name="pageSize"/>.
+    /// </summary>
+    public async IAsyncEnumerable<JobEntity> ListRequestAsync(
+        string requestKey, JobStatus? status, DateTimeOffset now, string? from, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var job in VisibleAsync(requestKey, status, now, from, pageSize, [], cancellationToken).ConfigureAwait(false))
+        {
+            yield return job;
+        }
+    }
+
+    /// <summary>A request's visible jobs in <paramref name="status"/> (or any), after row <paramref name="from"/> if given, in pages of <paramref name="pageSize"/>.</summary>
     private async IAsyncEnumerable<JobEntity> VisibleAsync(
-        string requestKey, JobStatus status, DateTimeOffset now, string? from, int pageSize, string[] select, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string requestKey, JobStatus? status, DateTimeOffset now, string? from, int pageSize, string[] select, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // An undispatched record's visibility and expiry are its request's commit's.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {requestKey} and Status eq {status.ToName()} and (Dispatched eq {false} or ExpiresAt gt {now})");
+        var filter = status is { } s
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {requestKey} and Status eq {s.ToName()} and (Dispatched eq {false} or ExpiresAt gt {now})")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {requestKey} and RowKey ne {CommitRow} and (Dispatched eq {false} or ExpiresAt gt {now})");
+
         if (from is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {from}");

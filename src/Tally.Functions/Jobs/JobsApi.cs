@@ -6,11 +6,12 @@ using Tally.Fetching;
 using Tally.Functions.Http;
 using Tally.Jobs;
 using Tally.Time;
+using Tally.Jobs.Search;
 
 namespace Tally.Functions.Jobs;
 
 /// <summary>The <c>/api/jobs</c> routes: each binds its request and hands it to <see cref="JobService"/>.</summary>
-public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> options, TimeProvider time)
+public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> options, TimeProvider time)
 {
     /// <summary><c>POST /api/jobs</c>: enqueue one URL or many, to run now or, with <c>runAt</c> or <c>delay</c>, later.</summary>
     [Function(nameof(EnqueueJobs))]
@@ -32,7 +33,7 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
         var enqueued = await jobs.EnqueueAsync(list.Urls, runAt, null, cancellationToken);
         return enqueued.Count == 1
             ? new AcceptedResult(enqueued[0].StatusUrl, enqueued[0])
-            : new ObjectResult(new JobList(enqueued)) { StatusCode = StatusCodes.Status202Accepted };
+            : new ObjectResult(new EnqueuedJobs(enqueued[0].RequestId, enqueued)) { StatusCode = StatusCodes.Status202Accepted };
     }
 
     /// <summary><c>GET /api/jobs/{id}</c>: a job's state and result.</summary>
@@ -41,32 +42,26 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         await jobs.GetAsync(id, cancellationToken) is { } job ? new OkObjectResult(job) : UnknownJob(id);
 
-    /// <summary><c>GET /api/jobs?status=failed&amp;limit=50&amp;continuation=…</c>: recent jobs in a status, newest first, a page at a time.</summary>
+    /// <summary>
+    /// <c>GET /api/jobs?status=failed&amp;limit=50&amp;continuation=…</c>: recent jobs in a status, newest first, a page at a
+    /// time; <c>?request=</c> a request's jobs instead, <c>&amp;origin=</c> only one origin's (see <see cref="JobListQuery"/>).
+    /// </summary>
     [Function(nameof(ListJobs))]
     public async Task<IActionResult> ListJobs(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var max = options.CurrentValue.MaxListSize;
-        string? statusText = request.Query["status"];
-        if (!JobStatusNames.TryParse(statusText, out var status))
-        {
-            var names = string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToName()));
-            return Problems.BadRequest($"Give ?status= one of {names}; '{statusText}' is not one of them.");
-        }
-
-        if (!QueryNumber.TryRead(request, "limit", max, 1, max, out var limit, out var problem))
+        var (query, problem) = JobListQuery.Read(request, options.CurrentValue.MaxListSize);
+        if (query is null)
         {
             return problem!;
         }
 
-        string? token = request.Query["continuation"];
-        var continuation = ListingCursor.FromToken(token);
-        if (token is not null && continuation is null)
+        var (page, next) = query switch
         {
-            return Problems.BadRequest($"?continuation= must be the 'continuation' of a previous page of this listing; '{token}' is not one.");
-        }
-
-        var (page, next) = await jobs.ListAsync(status, limit, continuation, cancellationToken);
+            { Request: { } key } => await search.ListRequestAsync(key, query.Status, query.Origin, query.Limit, query.After, cancellationToken),
+            { Origin: { } origin } => await search.ListOriginAsync(query.Status!.Value, origin, query.Limit, query.After, cancellationToken),
+            _ => await jobs.ListAsync(query.Status!.Value, query.Limit, query.After, cancellationToken),
+        };
         return new OkObjectResult(new JobList(page, next));
     }
 
@@ -108,3 +103,8 @@ public sealed class JobsApi(JobService jobs, IOptionsMonitor<FetchOptions> fetch
 public sealed record JobList(
     IReadOnlyList<Job> Jobs,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Continuation = null);
+
+/// <summary>What enqueueing many URLs answers: the request's id (every job's <c>requestId</c>) and its jobs, in the order given.</summary>
+/// <param name="RequestId">The request: <c>GET /api/jobs?request={requestId}</c> lists its jobs.</param>
+/// <param name="Jobs">The jobs.</param>
+public sealed record EnqueuedJobs(string RequestId, IReadOnlyList<Job> Jobs);

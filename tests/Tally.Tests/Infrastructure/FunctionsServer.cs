@@ -93,7 +93,7 @@ public sealed class FunctionsServer : IAsyncDisposable
         IActionResult result;
         try
         {
-            result = method.Invoke(services.GetRequiredService(type), arguments) switch
+            result = method.Invoke(ActivatorUtilities.GetServiceOrCreateInstance(services, type), arguments) switch
             {
                 Task<IActionResult> pending => await pending,
                 IActionResult done => done,
