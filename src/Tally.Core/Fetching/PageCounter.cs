@@ -25,14 +25,22 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
     /// <summary>Fetches <paramref name="url"/> and counts its words.</summary>
     /// <exception cref="FetchFailedException">The page could not be fetched or counted; <see cref="FetchFailedException.IsTransient"/> says whether to retry.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public async Task<PageCount> CountAsync(Uri url, CancellationToken cancellationToken)
+    public Task<PageCount> CountAsync(Uri url, CancellationToken cancellationToken) => CountAsync(url, null, cancellationToken);
+
+    /// <summary>
+    /// Fetches <paramref name="url"/> and counts its words, asking the origin first whether it changed since
+    /// <paramref name="known"/> was fetched: a <c>304 Not Modified</c> reuses its count, with no body read.
+    /// </summary>
+    /// <exception cref="FetchFailedException">The page could not be fetched or counted; <see cref="FetchFailedException.IsTransient"/> says whether to retry.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<PageCount> CountAsync(Uri url, PageValidators? known, CancellationToken cancellationToken)
     {
         var limits = options.CurrentValue;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limits.Timeout);
         try
         {
-            var page = await FetchAsync(url, limits, deadline.Token).ConfigureAwait(false);
+            var page = await FetchAsync(url, known, limits, deadline.Token).ConfigureAwait(false);
             metrics.PageCounted(page.Words, page.Bytes);
             return page;
         }
@@ -76,15 +84,24 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
         return ex;
     }
 
-    private async Task<PageCount> FetchAsync(Uri url, FetchOptions limits, CancellationToken cancellationToken)
+    private async Task<PageCount> FetchAsync(Uri url, PageValidators? known, FetchOptions limits, CancellationToken cancellationToken)
     {
         for (var redirects = 0; ; redirects++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.UserAgent.ParseAdd(limits.UserAgent);
             request.Headers.Accept.ParseAdd("text/html, text/plain;q=0.9, */*;q=0.5");
+            if (redirects == 0)
+            {
+                known?.Apply(request); // validators belong to the URL asked for, not to where it redirects
+            }
+
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            if (status == 304 && known is not null && redirects == 0)
+            {
+                return new PageCount(known.Words, 0, known.ContentType, status, url) { Revalidated = true };
+            }
 
             if (status is >= 300 and < 400 && response.Headers.Location is { } location)
             {
@@ -147,7 +164,8 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
                 counter.Add(buffer.AsSpan(0, read));
             }
 
-            return new PageCount(counter.Complete(), total, contentType?.ToString(), status, url);
+            var (etag, lastModified) = PageValidators.Of(response);
+            return new PageCount(counter.Complete(), total, contentType?.ToString(), status, url) { ETag = etag, LastModified = lastModified };
         }
         finally
         {

@@ -24,6 +24,14 @@ public sealed record Job(
     /// <summary>The <c>POST /api/jobs</c> request that created the job: its id begins with the request's key.</summary>
     public string RequestId => Id[..JobIds.KeyLength];
 
+    /// <summary>True when a <c>304 Not Modified</c> confirmed the count kept from the URL's last fetch, so <see cref="Bytes"/> is 0 (absent otherwise).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Revalidated { get; init; }
+
+    /// <summary>How long the job waited for its origin's limits and pauses, in milliseconds (absent when it did not wait).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? PoliteWaitMs { get; init; }
+
     /// <summary>The path at which a job's state is read.</summary>
     public static string StatusPath(string id) => $"/api/jobs/{id}";
 }

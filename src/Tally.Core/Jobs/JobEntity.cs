@@ -39,6 +39,12 @@ public sealed class JobEntity : ITableEntity
     /// <summary>The origin's last status code.</summary>
     public int? HttpStatus { get; set; }
 
+    /// <summary>True when a <c>304 Not Modified</c> confirmed the count kept from the URL's last fetch (no body was read).</summary>
+    public bool? Revalidated { get; set; }
+
+    /// <summary>How long the job waited for its origin's limits and pauses, in milliseconds, if it waited.</summary>
+    public long? PoliteWaitMs { get; set; }
+
     /// <summary>
     /// Whether the record itself says that the request that enqueued the job finished sending its messages. A record
     /// that does not is visible, and expires, as its request's commit row says (<see cref="JobStore"/> gives it that on
@@ -87,5 +93,5 @@ public sealed class JobEntity : ITableEntity
     /// <summary>The job as the API shows it.</summary>
     public Job ToJob() => new(
         Id, Url, Status, Words, Bytes, ContentType, HttpStatus, Attempts, Error,
-        EnqueuedAt, StartedAt, FinishedAt, ExpiresAt, Job.StatusPath(Id)) { RunAt = RunAt };
+        EnqueuedAt, StartedAt, FinishedAt, ExpiresAt, Job.StatusPath(Id)) { RunAt = RunAt, Revalidated = Revalidated, PoliteWaitMs = PoliteWaitMs };
 }

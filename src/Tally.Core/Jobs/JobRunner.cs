@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tally.Fetching;
+using Tally.Politeness;
 using Tally.Telemetry;
 using Tally.Time;
 
@@ -14,7 +15,7 @@ namespace Tally.Jobs;
 /// a finished result, and a job left running by a dead worker is taken over when its message returns.
 /// </remarks>
 public sealed partial class JobRunner(
-    JobStore store, JobQueue queue, PageCounter pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, ILogger<JobRunner> logger)
+    JobStore store, JobQueue queue, RevalidatingFetcher pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, ILogger<JobRunner> logger)
 {
     /// <summary>Runs the jobs a <c>tally-jobs</c> message names, all at once.</summary>
     /// <param name="messageText">The message.</param>
@@ -110,7 +111,7 @@ public sealed partial class JobRunner(
         PageCount page;
         try
         {
-            page = await pages.CountAsync(new Uri(job.Url), cancellationToken).ConfigureAwait(false);
+            page = await pages.CountAsync(new Uri(job.Url), Ttl, cancellationToken).ConfigureAwait(false);
         }
         catch (FetchFailedException ex) when (ex.IsTransient)
         {
@@ -131,7 +132,7 @@ public sealed partial class JobRunner(
             return;
         }
 
-        await FinishAsync(job, save, j => JobStateMachine.Succeed(j, messageId, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+        await FinishAsync(job, save, j => JobStateMachine.Succeed(j, messageId, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl, page.Revalidated)).ConfigureAwait(false);
     }
 
     /// <summary>Marks failed, with its last error, each unfinished job of a message the host moved to the poison queue.</summary>

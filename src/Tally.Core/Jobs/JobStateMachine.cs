@@ -78,8 +78,8 @@ public static class JobStateMachine
         return true;
     }
 
-    /// <summary>Records a claimed job's count.</summary>
-    public static bool Succeed(JobEntity job, string token, long words, long bytes, string? contentType, int httpStatus, DateTimeOffset now, TimeSpan ttl)
+    /// <summary>Records a claimed job's count; <paramref name="revalidated"/> when a <c>304</c> confirmed the count kept from the URL's last fetch.</summary>
+    public static bool Succeed(JobEntity job, string token, long words, long bytes, string? contentType, int httpStatus, DateTimeOffset now, TimeSpan ttl, bool revalidated = false)
     {
         if (!HoldsClaim(job, token))
         {
@@ -90,6 +90,7 @@ public static class JobStateMachine
         job.Bytes = bytes;
         job.ContentType = contentType;
         job.HttpStatus = httpStatus;
+        job.Revalidated = revalidated ? true : null;
         job.Error = null;
         Finish(job, JobStatus.Succeeded, now, ttl);
         return true;
@@ -171,7 +172,8 @@ public static class JobStateMachine
         job.JobStatus = JobStatus.Queued;
         job.ClaimToken = null;
         job.Error = null;
-        job.Words = job.Bytes = null;
+        job.Words = job.Bytes = job.PoliteWaitMs = null;
+        job.Revalidated = null;
         job.ContentType = null;
         job.HttpStatus = null;
         job.StartedAt = job.FinishedAt = null;

@@ -12,6 +12,8 @@ public static class PolitenessExtensions
         services.AddOptions<PolitenessOptions>().BindConfiguration(PolitenessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RobotsTxtCache>();
+        services.TryAddSingleton<ValidatorStore>();
+        services.TryAddSingleton<RevalidatingFetcher>();
         services.TryAddTransient<PoliteHandler>();
         return services;
     }
