@@ -1,3 +1,5 @@
+using Tally.Jobs;
+
 namespace Tally.Batches;
 
 /// <summary>
@@ -40,7 +42,11 @@ public sealed record SliceSummary(int Slice, int Done, int Failed, long Words, l
 public sealed record BatchRetry(int MaxAttempts, int FirstIntervalMs);
 
 /// <summary>One URL's outcome: its counts, or why it failed.</summary>
-public sealed record PageResult(string Url, long? Words, long? Bytes, string? Error);
+public sealed record PageResult(string Url, long? Words, long? Bytes, string? Error)
+{
+    /// <summary>Why it failed, as <see cref="StoredText"/> bounds it: it may quote what an origin sent.</summary>
+    public string? Error { get; init; } = StoredText.Bound(Error);
+}
 
 /// <summary>The gathered result of a completed batch.</summary>
 /// <param name="TotalWords">Words in every page counted.</param>

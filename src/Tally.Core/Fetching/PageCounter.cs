@@ -22,6 +22,9 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
 {
     private const int BufferSize = 64 * 1024;
 
+    /// <summary>The most a response's headers may hold, in KiB (.NET's default, stated here): past it the page fails at once.</summary>
+    public const int MaxResponseHeadersKiB = 64;
+
     /// <summary>Fetches <paramref name="url"/> and counts its words.</summary>
     /// <exception cref="FetchFailedException">The page could not be fetched or counted; <see cref="FetchFailedException.IsTransient"/> says whether to retry.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
@@ -69,6 +72,8 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
         {
             HttpRequestError.NameResolutionError =>
                 new($"The name '{url.Host}' could not be resolved ({ex.Message}); check the URL.", isTransient: false, inner: ex),
+            HttpRequestError.ConfigurationLimitExceeded =>
+                new($"The origin's response headers are larger than the {MaxResponseHeadersKiB} KiB Tally reads; retrying will not help.", isTransient: false, inner: ex),
             HttpRequestError.SecureConnectionError =>
                 new($"A secure (TLS) connection to '{url.Host}' could not be made: {Innermost(ex).Message}", isTransient: false, inner: ex),
             _ => new($"The connection to '{url.Host}' failed: {ex.Message}", isTransient: true, inner: ex),

@@ -61,6 +61,7 @@ public static class TallyCoreExtensions
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
                 ConnectCallback = provider.GetRequiredService<GuardedConnection>().ConnectAsync,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                MaxResponseHeadersLength = PageCounter.MaxResponseHeadersKiB,
             })
             .AddHttpMessageHandler<PoliteHandler>()
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);

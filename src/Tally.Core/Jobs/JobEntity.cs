@@ -33,8 +33,8 @@ public sealed class JobEntity : ITableEntity
     /// <summary>The body bytes read.</summary>
     public long? Bytes { get; set; }
 
-    /// <summary>The Content-Type the origin declared.</summary>
-    public string? ContentType { get; set; }
+    /// <summary>The Content-Type the origin declared, as <see cref="StoredText"/> bounds it.</summary>
+    public string? ContentType { get; set => field = StoredText.Bound(value); }
 
     /// <summary>The origin's last status code.</summary>
     public int? HttpStatus { get; set; }
@@ -62,8 +62,8 @@ public sealed class JobEntity : ITableEntity
     /// <summary>How many times a worker has started the job.</summary>
     public int Attempts { get; set; }
 
-    /// <summary>The last error, if any.</summary>
-    public string? Error { get; set; }
+    /// <summary>The last error, if any, as <see cref="StoredText"/> bounds it (it may quote what an origin sent).</summary>
+    public string? Error { get; set => field = StoredText.Bound(value); }
 
     /// <summary>When a delayed job is due: it is <c>scheduled</c> until then; null for a job that runs at once.</summary>
     public DateTimeOffset? RunAt { get; set; }

@@ -1,3 +1,4 @@
+using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tally.Fetching;
@@ -121,18 +122,18 @@ public sealed partial class JobRunner(
         }
         catch (FetchFailedException ex)
         {
-            await FinishAsync(job, save, j => JobStateMachine.Fail(j, messageId, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+            await FinishAsync(job, messageId, save, j => JobStateMachine.Fail(j, messageId, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Not a failure Tally knows: a bug is not fixed by retrying, so the job fails now, saying what happened.
             LogUnexpected(ex, job.Id);
-            await FinishAsync(job, save, j => JobStateMachine.Fail(j, messageId, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}", null, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+            await FinishAsync(job, messageId, save, j => JobStateMachine.Fail(j, messageId, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}", null, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
             return;
         }
 
-        await FinishAsync(job, save, j => JobStateMachine.Succeed(j, messageId, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl, page.Revalidated)).ConfigureAwait(false);
+        await FinishAsync(job, messageId, save, j => JobStateMachine.Succeed(j, messageId, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl, page.Revalidated)).ConfigureAwait(false);
     }
 
     /// <summary>Marks failed, with its last error, each unfinished job of a message the host moved to the poison queue.</summary>
@@ -165,9 +166,22 @@ public sealed partial class JobRunner(
 
     private TimeSpan Ttl => options.CurrentValue.ResultTtl;
 
-    private async Task FinishAsync(JobEntity claimed, Saver save, Func<JobEntity, bool> finish)
+    private async Task FinishAsync(JobEntity claimed, string messageId, Saver save, Func<JobEntity, bool> finish)
     {
-        var (job, finished) = await save(claimed, finish).ConfigureAwait(false);
+        (JobEntity? Job, bool Changed) saved;
+        try
+        {
+            saved = await save(claimed, finish).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 400)
+        {
+            // Storage refused this record as it is (whatever StoredText let through): it fails alone, read again, saying so.
+            LogRejected(ex, claimed.Id);
+            var error = $"Tally could not store this page's result (storage answered {ex.ErrorCode ?? "400"}); the page itself may be fine.";
+            saved = await store.UpdateAsync(claimed.Id, j => JobStateMachine.Fail(j, messageId, error, claimed.HttpStatus, time.GetUtcNow(), Ttl), null, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var (job, finished) = saved;
         if (finished)
         {
             metrics.JobFinished(job!.Status);
@@ -197,6 +211,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed after {Attempts} attempt(s): {Error}")]
     private partial void LogGaveUp(string jobId, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}'s result was refused by storage; the job fails alone")]
+    private partial void LogRejected(Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, string jobId);
@@ -255,6 +272,21 @@ internal sealed class GroupWriter(JobStore store)
                 {
                     batch[i].Done.SetResult(results[i]);
                 }
+            }
+            catch (RequestFailedException ex) when (ex.Status == 400 && batch.Count > 1)
+            {
+                // Storage refused one record of the transaction as it is: each is written alone, so only that one fails.
+                await Task.WhenAll(batch.Select(async p =>
+                {
+                    try
+                    {
+                        p.Done.SetResult(await store.UpdateAsync(p.Claimed.Id, p.Change, null, CancellationToken.None).ConfigureAwait(false));
+                    }
+                    catch (Exception alone)
+                    {
+                        p.Done.SetException(alone);
+                    }
+                })).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -44,6 +44,12 @@ public sealed class StorageFaults : HttpPipelinePolicy
     /// <summary>When set, every call it matches fails with 503 Server Busy, as an outage of that part of storage that does not end.</summary>
     public Func<Request, bool>? FailWhen { get; set; }
 
+    /// <summary>
+    /// When set, a table transaction for which it returns an index is refused as storage refuses a record it cannot hold
+    /// (400 <c>PropertyValueTooLarge</c>, naming that record), changing nothing.
+    /// </summary>
+    public Func<Request, int?>? RejectWhen { get; set; }
+
     /// <summary>Makes the <paramref name="k"/>-th call from now fail with 503 Server Busy.</summary>
     public void FailAt(int k)
     {
@@ -103,6 +109,14 @@ public sealed class StorageFaults : HttpPipelinePolicy
             }
 
             throw new RequestFailedException(503, "Injected storage failure.", "ServerBusy", null);
+        }
+
+        if (RejectWhen?.Invoke(message.Request) is { } index)
+        {
+            Interlocked.Increment(ref _injected);
+            var refused = new RequestFailedException(400, $"{index}:The property value exceeds the maximum allowed size (64KB).", "PropertyValueTooLarge", null);
+            refused.Data["FailedEntity"] = $"{index}";
+            throw new Azure.Data.Tables.TableTransactionFailedException(refused);
         }
 
         await ProcessNextAsync(message, pipeline);
