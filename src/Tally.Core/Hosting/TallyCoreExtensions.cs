@@ -30,6 +30,8 @@ public static class TallyCoreExtensions
         services.TryAddSingleton<JobQueue>();
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobRunner>();
+        services.TryAddSingleton<JobHeartbeat>();
+        services.TryAddSingleton<JobReviver>();
         services.TryAddSingleton<JobPurger>();
         services.TryAddSingleton<JobThroughput>();
         services.TryAddSingleton<JobOverviewService>();

@@ -59,6 +59,9 @@ public sealed class JobEntity : ITableEntity
     /// <summary>The token of the delivery that claimed the running job; only it may finish the job.</summary>
     public string? ClaimToken { get; set; }
 
+    /// <summary>How many times the job was run again because its worker died, since it was enqueued or last retried (see <see cref="JobStateMachine.Revive"/>).</summary>
+    public int Revivals { get; set; }
+
     /// <summary>How many times a worker has started the job.</summary>
     public int Attempts { get; set; }
 

@@ -58,14 +58,26 @@ public sealed class JobIndex
             return;
         }
 
+        await WriteAsync(jobs.Select(job => (job.PartitionKey, job.JobStatus)).Distinct(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the <c>running</c> row of each of <paramref name="requestKeys"/> again, as a delivery still running their
+    /// jobs does every <see cref="JobsOptions.HeartbeatInterval"/>: the row's time is the request's last sign of life.
+    /// </summary>
+    /// <remarks>A row, not the records: a record's ETag guards the worker's own writes, which a heartbeat must not break.</remarks>
+    public Task MarkRunningAsync(IReadOnlyCollection<string> requestKeys, CancellationToken cancellationToken) =>
+        WriteAsync(requestKeys.Distinct().Select(key => (key, JobStatus.Running)), cancellationToken);
+
+    /// <summary>Upserts the row of each request and status, each hour's rows in one write shared with others'.</summary>
+    private async Task WriteAsync(IEnumerable<(string Request, JobStatus Status)> rows, CancellationToken cancellationToken)
+    {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        var rows = jobs
-            .Select(job => (Request: job.PartitionKey, Status: job.JobStatus))
-            .Distinct()
+        var partitions = rows
             .Select(row => new TableEntity(Partition(row.Status, row.Request), Key(row.Status, row.Request)) { [WrittenAt] = now })
             .GroupBy(row => row.PartitionKey);
-        await Task.WhenAll(rows.Select(partition => _writer.WriteAsync([.. partition], cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(partitions.Select(partition => _writer.WriteAsync([.. partition], cancellationToken))).ConfigureAwait(false);
     }
 
     /// <summary>

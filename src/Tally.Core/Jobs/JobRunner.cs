@@ -16,7 +16,7 @@ namespace Tally.Jobs;
 /// a finished result, and a job left running by a dead worker is taken over when its message returns.
 /// </remarks>
 public sealed partial class JobRunner(
-    JobStore store, JobQueue queue, RevalidatingFetcher pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, ILogger<JobRunner> logger)
+    JobStore store, JobQueue queue, RevalidatingFetcher pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, JobHeartbeat heartbeat, ILogger<JobRunner> logger)
 {
     /// <summary>Runs the jobs a <c>tally-jobs</c> message names, all at once.</summary>
     /// <param name="messageText">The message.</param>
@@ -44,6 +44,8 @@ public sealed partial class JobRunner(
             LogNotDue(jobs[0].JobId, runAt);
             return;
         }
+
+        await using var alive = heartbeat.Start(jobs).ConfigureAwait(false); // while it runs, the delivery shows its jobs are alive (see JobReviver)
 
         // A group is claimed with one query, one index row (shared with other deliveries') and one transaction, not with
         // calls a job; if another writer got there first, each job is claimed on its own, as a one-job message is.

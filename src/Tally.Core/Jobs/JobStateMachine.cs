@@ -10,7 +10,8 @@ namespace Tally.Jobs;
 ///   └──cancel──▶ canceled
 /// queued ──claim──▶ running ──succeed──▶ succeeded
 ///   │  ▲              │ │ └────fail─────▶ failed ──retry──▶ queued (next run)
-///   │  └──requeue─────┘ └──give up──────▶ failed
+///   │  ├──requeue─────┤ └──give up──────▶ failed
+///   │  └──revive──────┘ (next run: its worker died)
 ///   └──cancel──▶ canceled ──retry──▶ queued (next run)
 /// </code>
 /// A job's <see cref="JobEntity.Run"/> counts its runs: a retry sends a message naming the next one,
@@ -169,6 +170,7 @@ public static class JobStateMachine
         }
 
         job.Run = run;
+        job.Revivals = 0;
         job.JobStatus = JobStatus.Queued;
         job.ClaimToken = null;
         job.Error = null;
@@ -181,6 +183,32 @@ public static class JobStateMachine
         job.ExpiresAt = now + ttl;
         return true;
     }
+
+    /// <summary>
+    /// Starts the next run of a job whose worker died holding it: it was found <paramref name="run"/>'s, running under
+    /// claim <paramref name="token"/> made before <paramref name="staleBefore"/> with no sign of life since, and it has
+    /// not yet been revived <paramref name="maxRevivals"/> times. The run's message was sent before, as a retry's is; a
+    /// delivery of the dead claim's message then finds its run stale, and the dead worker, if it was only slow, no longer
+    /// holds the claim, so it cannot record a result.
+    /// </summary>
+    public static bool Revive(JobEntity job, int run, string token, DateTimeOffset staleBefore, int maxRevivals)
+    {
+        if (!CanRevive(job, run, token, staleBefore, maxRevivals))
+        {
+            return false;
+        }
+
+        job.Run = run + 1;
+        job.Revivals++;
+        job.JobStatus = JobStatus.Queued;
+        job.ClaimToken = null;
+        job.Error = $"The worker running attempt {job.Attempts} stopped showing it was alive; the job runs again.";
+        return true;
+    }
+
+    /// <summary>Whether <see cref="Revive"/> would start the next run of <paramref name="job"/>: the guard, for the reviver to decide before it sends the run's message.</summary>
+    public static bool CanRevive(JobEntity job, int run, string token, DateTimeOffset staleBefore, int maxRevivals) =>
+        job.Run == run && HoldsClaim(job, token) && job.StartedAt < staleBefore && job.Revivals < maxRevivals;
 
     private static bool HoldsClaim(JobEntity job, string token) => job.JobStatus == JobStatus.Running && job.ClaimToken == token;
 

@@ -317,13 +317,37 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
                 }
             }
 
-            if (!found && from is null && entry.WrittenAt < now - JobIndex.StaleAfter && !await AnyAsync(entry.RequestKey, status, cancellationToken).ConfigureAwait(false))
+            if (!found && from is null)
             {
-                await index.RemoveAsync(entry, cancellationToken).ConfigureAwait(false); // its jobs have all moved on
+                await ForgetIfEmptyAsync(entry, status, now, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return (jobs, null);
+    }
+
+    /// <summary>
+    /// Removes an index row whose request has no record left in its status (its jobs have all moved on), once the row
+    /// is <see cref="JobIndex.StaleAfter"/> old and unchanged since it was read: never between a row's write and its record's.
+    /// </summary>
+    public async Task ForgetIfEmptyAsync(IndexEntry entry, JobStatus status, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (entry.WrittenAt < now - JobIndex.StaleAfter && !await AnyAsync(entry.RequestKey, status, cancellationToken).ConfigureAwait(false))
+        {
+            await index.RemoveAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A request's visible jobs in <paramref name="status"/>, all of them: one query of its partition (a request holds at most 1,000).</summary>
+    public async Task<IReadOnlyList<JobEntity>> InStatusAsync(string requestKey, JobStatus status, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var jobs = new List<JobEntity>();
+        await foreach (var job in VisibleAsync(requestKey, status, now, null, 1000, [], cancellationToken).ConfigureAwait(false))
+        {
+            jobs.Add(job);
+        }
+
+        return jobs;
     }
 
     /// <summary>

@@ -30,6 +30,28 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// How often a delivery that is still running its jobs shows they are alive: it writes its request's <c>running</c>
+    /// index row again (see <see cref="JobHeartbeat"/>). A run shorter than this writes nothing more than its claim.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a running job may go without a sign of life (its claim, or a heartbeat of its request) before its worker
+    /// counts as dead and <see cref="JobReviver"/> runs it again under a new run. At least two heartbeats, so one lost
+    /// write never makes a live worker look dead.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:02", "01:00:00")]
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many times a job whose worker died is run again at once. Past it, the job waits for its own message to come
+    /// back (the host's 10 minutes), whose deliveries run out into the poison queue if its worker keeps dying.
+    /// </summary>
+    [Range(0, 100)]
+    public int MaxRevivals { get; set; } = 3;
+
     /// <summary>The most jobs one listing returns.</summary>
     [Range(1, 1000)]
     public int MaxListSize { get; set; } = 200;
@@ -51,10 +73,17 @@ internal sealed class JobsOptionsValidator(IOptionsMonitor<FetchOptions> fetch)
             return ValidateOptionsResult.Skip; // the fetch settings report their own error
         }
 
-        return options.ClaimTimeout > fetchOptions.Timeout
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
+        if (options.ClaimTimeout <= fetchOptions.Timeout)
+        {
+            return ValidateOptionsResult.Fail(
                 $"Tally:Jobs:ClaimTimeout ({options.ClaimTimeout}) must be longer than Tally:Fetch:Timeout ({fetchOptions.Timeout}): "
                 + "a claim must outlast the longest fetch, or a live worker's job would be taken over.");
+        }
+
+        return options.HeartbeatTimeout >= 2 * options.HeartbeatInterval
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
+                $"Tally:Jobs:HeartbeatTimeout ({options.HeartbeatTimeout}) must be at least twice Tally:Jobs:HeartbeatInterval ({options.HeartbeatInterval}): "
+                + "one heartbeat lost to storage trouble must not make a live worker look dead.");
     }
 }

@@ -64,6 +64,15 @@ public sealed class FunctionsMetadataTests
         Assert.Contains("durableClient", Bindings("PurgeExpired"));
     }
 
+    [Fact]
+    public void ReviveFunction_RunsEvery15Seconds()
+    {
+        var trigger = Trigger("ReviveStalledJobs");
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("*/15 * * * * *", trigger.GetProperty("schedule").GetString());
+    }
+
     [Theory]
     [InlineData("StartBatch", "batches", "post")]
     [InlineData("GetBatch", "batches/{id}", "get")]

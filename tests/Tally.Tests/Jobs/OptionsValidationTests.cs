@@ -17,6 +17,8 @@ public sealed class OptionsValidationTests
     [InlineData("Tally:Jobs:MaxUrlsPerRequest", "0", "MaxUrlsPerRequest")]
     [InlineData("Tally:Batches:DefaultParallelism", "100", "must not exceed MaxParallelism")] // the default max is 64
     [InlineData("Tally:Jobs:ClaimTimeout", "00:00:20", "must be longer than Tally:Fetch:Timeout")] // the fetch timeout is 30 s
+    [InlineData("Tally:Jobs:HeartbeatTimeout", "00:00:15", "must be at least twice Tally:Jobs:HeartbeatInterval")] // heartbeats every 10 s
+    [InlineData("Tally:Jobs:HeartbeatInterval", "00:00:00", "HeartbeatInterval")]
     public async Task InvalidSetting_StopsTheAppAtStart(string key, string value, string named)
     {
         var builder = Host.CreateApplicationBuilder();
