@@ -18,6 +18,9 @@ public sealed class Azurite : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The node process serving storage (the host suite stops and continues it to stage an outage).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("Azurite has not started.");
+
     /// <summary>
     /// The storage clients' try timeout for an app on this Azurite: one node process serving every test on a
     /// busy 2-core machine can stall for seconds, which is slowness, not the outage the 2 s default is for.

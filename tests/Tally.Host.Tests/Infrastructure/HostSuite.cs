@@ -1,0 +1,76 @@
+using Tally.Tests.Infrastructure;
+
+namespace Tally.Host.Tests.Infrastructure;
+
+/// <summary>
+/// What the host suite shares, started once: an Azurite (in memory, free loopback ports), an origin on 127.0.0.1, and
+/// one Tally under the real Functions host on them. Tests that need a setting of their own start another host with
+/// <see cref="StartHostAsync"/>. Where <c>func</c> is missing outside CI, nothing starts and every test is skipped;
+/// in CI its absence fails the suite.
+/// </summary>
+public sealed class HostSuite : IAsyncLifetime
+{
+    /// <summary>
+    /// The settings the shared host runs with, over local.settings.json. A failed message comes back after 1 s, not
+    /// host.json's 30 s, so the retry and poison paths take seconds; <c>maxDequeueCount</c> stays host.json's.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> SharedSettings = new Dictionary<string, string>
+    {
+        ["Tally__Fetch__AllowPrivateNetworks"] = "true", // the origin is on 127.0.0.1
+        ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01",
+        ["Tally__Batches__RetryInterval"] = "00:00:00.200",
+    };
+
+    private FuncHost? _host;
+
+    public Azurite Azurite { get; } = new();
+
+    public Origin Origin { get; } = new();
+
+    /// <summary>The shared host.</summary>
+    public FuncHost Host => _host ?? throw new InvalidOperationException(FuncLocator.SkipReason ?? "The shared host has not started.");
+
+    public async Task InitializeAsync()
+    {
+        if (FuncLocator.SkipReason is not null)
+        {
+            return;
+        }
+
+        FuncLocator.Require();
+        await Task.WhenAll(Azurite.InitializeAsync(), Origin.InitializeAsync());
+        _host = await FuncHost.StartAsync("shared host", Azurite.ConnectionString, SharedSettings);
+    }
+
+    /// <summary>Starts another host on <paramref name="storage"/> with <paramref name="settings"/> over the shared ones.</summary>
+    public static Task<FuncHost> StartHostAsync(string name, string storage, IReadOnlyDictionary<string, string> settings) =>
+        FuncHost.StartAsync(name, storage, SharedSettings.Concat(settings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+
+    /// <summary>Freezes storage (SIGSTOP to Azurite): connections are accepted by the kernel and never answered.</summary>
+    public void StopStorage() => ProcessTree.Signal(Azurite.ProcessId, ProcessTree.SigStop);
+
+    /// <summary>Lets storage run again (SIGCONT).</summary>
+    public void ContinueStorage() => ProcessTree.Signal(Azurite.ProcessId, ProcessTree.SigCont);
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        if (FuncLocator.SkipReason is null)
+        {
+            ContinueStorage(); // a test that failed mid-outage must not leave a stopped process behind
+            await Origin.DisposeAsync();
+            await Azurite.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The host tests run one at a time against the one shared host: they share its queue, and some stop its storage or kill it.</summary>
+[CollectionDefinition(Name)]
+public sealed class HostCollection : ICollectionFixture<HostSuite>
+{
+    public const string Name = "host";
+}
