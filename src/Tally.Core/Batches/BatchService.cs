@@ -25,20 +25,37 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
 
     /// <summary>Starts a batch over already-checked URLs: writes them to blobs, a slice a blob, then starts the orchestration with only their count.</summary>
     /// <returns>The batch id.</returns>
-    public async Task<string> StartAsync(DurableTaskClient client, IReadOnlyList<Uri> urls, int? maxParallelism, CancellationToken cancellationToken)
+    public Task<string> StartAsync(DurableTaskClient client, IReadOnlyList<Uri> urls, int? maxParallelism, CancellationToken cancellationToken) =>
+        StartAsync(client, urls, maxParallelism, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(DurableTaskClient, IReadOnlyList{Uri}, int?, CancellationToken)"/>, under a request key derived from
+    /// something that must start its batch once (a schedule's occurrence), or a new one when null. With a key the start can
+    /// be repeated: a batch that exists under it is left as it is, and a failed start leaves its URL blobs for the next try.
+    /// </summary>
+    public async Task<string> StartAsync(DurableTaskClient client, IReadOnlyList<Uri> urls, int? maxParallelism, string? requestKey, CancellationToken cancellationToken)
     {
+        if (requestKey is not null)
+        {
+            var existing = await WithinDeadlineAsync(ct => client.GetInstanceAsync(IdOf(requestKey), getInputsAndOutputs: false, ct), cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                return existing.InstanceId;
+            }
+        }
+
         var settings = options.CurrentValue;
         var parallelism = maxParallelism ?? settings.DefaultParallelism;
         var sliceSize = settings.SliceSize > 0 ? settings.SliceSize : BatchOrchestration.SliceSizeFor(parallelism);
         var request = new BatchRequest([], parallelism, new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds), SliceSize: sliceSize, UrlCount: urls.Count, GenerationSize: settings.SlicesPerGeneration);
-        var id = $"b{JobIds.NewKey(time.GetUtcNow())}";
+        var id = IdOf(requestKey ?? JobIds.NewKey(time.GetUtcNow()));
         await store.WriteUrlsAsync(id, [.. urls.Select(u => u.AbsoluteUri)], sliceSize, cancellationToken).ConfigureAwait(false);
         try
         {
             return await WithinDeadlineAsync(ct => client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestratorName, request, new StartOrchestrationOptions { InstanceId = id }, ct), cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch when (requestKey is null)
         {
             await DeleteBlobsQuietlyAsync(id).ConfigureAwait(false); // the batch never started: nothing may refer to them
             throw;
@@ -247,6 +264,9 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
             throw new TimeoutException($"The Durable task hub did not answer within {ClientDeadline.TotalSeconds:0} seconds.", ex);
         }
     }
+
+    /// <summary>The id of the batch a request key starts.</summary>
+    public static string IdOf(string requestKey) => $"b{requestKey}";
 
     private static bool IsBatchId(string? id) => id is { Length: JobIds.KeyLength + 1 } && id[0] == 'b' && JobIds.IsValidKey(id[1..]);
 

@@ -10,6 +10,7 @@ using Tally.Batches;
 using Tally.Fetching;
 using Tally.Jobs;
 using Tally.Politeness;
+using Tally.Schedules;
 using Tally.Telemetry;
 
 namespace Tally.Hosting;
@@ -43,6 +44,12 @@ public static class TallyCoreExtensions
         services.TryAddSingleton<BatchPageCounter>();
         services.TryAddSingleton<BatchStore>();
         services.TryAddSingleton<BatchSliceCounter>();
+
+        services.AddOptions<SchedulesOptions>().BindConfiguration(SchedulesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ScheduleStore>();
+        services.TryAddSingleton<ScheduleTicks>();
+        services.TryAddSingleton<ScheduleFirer>();
+        services.TryAddSingleton<ScheduleService>();
         return services;
     }
 
