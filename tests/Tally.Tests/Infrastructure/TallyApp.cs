@@ -62,6 +62,7 @@ public sealed class TallyApp : IAsyncDisposable
         services.AddSingleton<Tally.Functions.Batches.BatchesApi>();
         services.AddSingleton<Tally.Functions.Batches.BatchFunctions>();
         services.AddSingleton<Tally.Functions.Dashboard.DashboardFunctions>();
+        services.AddSingleton<Tally.Functions.Schedules.SchedulesApi>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         Queues = _services.GetRequiredService<QueueServiceClient>();
