@@ -27,6 +27,13 @@ public sealed class FunctionsMetadataTests
     [InlineData("GetJob", "jobs/{id}", "get", "Function")]
     [InlineData("CancelJob", "jobs/{id}", "delete", "Function")]
     [InlineData("RetryJob", "jobs/{id}/retry", "post", "Function")]
+    [InlineData("PutSchedule", "schedules/{name}", "put", "Function")]
+    [InlineData("GetSchedule", "schedules/{name}", "get", "Function")]
+    [InlineData("ListSchedules", "schedules", "get", "Function")]
+    [InlineData("PauseSchedule", "schedules/{name}/pause", "post", "Function")]
+    [InlineData("ResumeSchedule", "schedules/{name}/resume", "post", "Function")]
+    [InlineData("TriggerSchedule", "schedules/{name}/trigger", "post", "Function")]
+    [InlineData("DeleteSchedule", "schedules/{name}", "delete", "Function")]
     [InlineData("Health", "health", "get", "Anonymous")]
     [InlineData("GetOverview", "overview", "get", "Function")]
     [InlineData("Dashboard", "dashboard", "get", "Anonymous")]      // the page and its assets hold nothing secret;
@@ -44,6 +51,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("RunJob", "tally-jobs")]
     [InlineData("FailPoisonedJob", "tally-jobs-poison")]
+    [InlineData("FireScheduleTick", "tally-schedule-ticks")]
     public void QueueFunction_IsBoundToItsQueueAndConnection(string name, string queue)
     {
         var trigger = Trigger(name);
@@ -71,6 +79,17 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal("*/15 * * * * *", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public void ScheduleSweep_RunsEveryMinute_WithADurableClient()
+    {
+        var trigger = Trigger("SweepSchedules");
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("0 * * * * *", trigger.GetProperty("schedule").GetString());
+        Assert.Contains("durableClient", Bindings("SweepSchedules"));
+        Assert.Contains("durableClient", Bindings("FireScheduleTick"));
     }
 
     [Theory]
