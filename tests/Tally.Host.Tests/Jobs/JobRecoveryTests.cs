@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Tally.Host.Tests.Infrastructure;
+using Tally.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Tally.Host.Tests.Jobs;
+
+/// <summary>
+/// Crash recovery under the real host: the host killed (SIGKILL to the host and its worker) while jobs run keeps their
+/// messages invisible for 10 minutes, yet after a restart every job finishes within a minute, once.
+/// </summary>
+public sealed class JobRecoveryTests(HostSuite suite, ITestOutputHelper output) : HostTest(suite, output)
+{
+    /// <summary>How long after the restart the jobs may take: their messages would come back after ten.</summary>
+    private static readonly TimeSpan Recovery = TimeSpan.FromMinutes(1);
+
+    private readonly ITestOutputHelper _output = output;
+
+    [HostFact]
+    public async Task HostKilledWhileJobsRun_EveryJobFinishesOnce_WithinAMinuteOfTheRestart()
+    {
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pages = Enumerable.Range(1, 40).Select(i => (Words: i % 7 + 1, Url: Suite.Origin.Serve(async context =>
+        {
+            await released.Task.WaitAsync(TimeSpan.FromMinutes(2)); // a deadline, not a sleep: the test releases the pages
+            await Origin.Write(context, string.Join(' ', Enumerable.Repeat($"p{i}", i % 7 + 1)), "text/plain");
+        }))).ToArray();
+        var enqueued = await Api.PostAsync("api/jobs", new { urls = pages.Select(p => p.Url) });
+        Assert.True(enqueued.Status == 202, $"POST /api/jobs answered {enqueued}");
+        var request = enqueued.Text("requestId");
+        await Eventually.GetAsync(() => Task.FromResult(pages.Count(p => Suite.Origin.Hits(p.Url) > 0)), n => n == pages.Length, TallyClient.Patience, "every page to be asked for");
+
+        await Suite.Host.KillAsync();
+        var before = pages.Select(p => Suite.Origin.Hits(p.Url)).ToArray();
+        released.SetResult(); // the dead worker's fetches are gone with it; the next ones are answered at once
+        await Suite.Host.RestartAsync();
+        var restarted = Stopwatch.StartNew();
+        var listed = await Eventually.GetAsync(
+            () => Api.GetAsync($"api/jobs?request={request}&status=succeeded&limit=200"),
+            list => list.Status == 200 && list.Body.GetProperty("jobs").GetArrayLength() == pages.Length,
+            Recovery,
+            "every job to succeed within a minute of the restart");
+        _output.WriteLine($"every job succeeded {restarted.Elapsed.TotalSeconds:F1} s after the restarted host was healthy");
+        var jobs = listed.Body.GetProperty("jobs").EnumerateArray().ToArray(); // in the order given
+
+        Assert.Equal(pages.Select(p => p.Url.ToString()), jobs.Select(job => job.GetProperty("url").GetString()));
+        Assert.Equal(pages.Select(p => (long)p.Words), jobs.Select(job => job.GetProperty("words").GetInt64()));
+        Assert.Equal(pages.Select(_ => 1), pages.Select((p, i) => Suite.Origin.Hits(p.Url) - before[i])); // each page fetched once after the restart: revived once, never twice
+    }
+}
