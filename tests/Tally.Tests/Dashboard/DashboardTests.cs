@@ -194,6 +194,25 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task SchedulesPage_ListsASchedule_WhosePageRunsItNow_AndPausesIt()
+    {
+        await _app.Get<Tally.Schedules.ScheduleService>().PutAsync(
+            "morning-pages", new Tally.Schedules.ScheduleDefinition("0 6 * * *", "Europe/Paris", "jobs", [Origin.Page("a b")], null), default);
+        await OpenAsync("#/schedules");
+
+        await _page.GetByRole(AriaRole.Link, new() { Name = "morning-pages" }).ClickAsync();
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+
+        await Expect(_page.Locator("[data-region='Recent runs'] tbody .status")).ToHaveTextAsync("created");
+        await Expect(_page.Locator("[data-region='Recent runs'] tbody a")).ToHaveCountAsync(1); // the job it created
+        await Expect(_page.Locator(".next-runs li")).ToHaveCountAsync(5);
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Resume" })).ToBeEnabledAsync();
+        await Expect(_page.Locator(".next-runs li")).ToHaveCountAsync(0);
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
     public async Task QueuedJob_IsCanceledFromItsPage_AndNeverFetched()
     {
         var url = Origin.Page("never read");
@@ -302,7 +321,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         Assert.True(await _page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
         await _page.Keyboard.PressAsync("Tab");
         await Expect(_page.Locator(":focus")).ToHaveTextAsync("Skip to content");
-        foreach (var section in new[] { "Overview", "Jobs", "Batches", "Enqueue" })
+        foreach (var section in new[] { "Overview", "Jobs", "Batches", "Schedules", "Enqueue" })
         {
             await _page.Keyboard.PressAsync("Tab");
             await Expect(_page.Locator(":focus")).ToHaveTextAsync(section);

@@ -6,7 +6,7 @@
 (() => {
   const KEY = 'tally.functionKey';
   const REFRESH_MS = 3000;
-  const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
+  const JOB_STATUSES = ['scheduled', 'queued', 'running', 'succeeded', 'failed', 'canceled'];
   const BATCH_STATUSES = ['running', 'pending', 'completed', 'failed', 'terminated'];
   const main = document.getElementById('main');
   const connection = document.getElementById('connection');
@@ -281,7 +281,7 @@
       }
       const job = response.body;
       retry.disabled = !(job.status === 'failed' || job.status === 'canceled');
-      cancel.disabled = job.status !== 'queued';
+      cancel.disabled = job.status !== 'queued' && job.status !== 'scheduled';
       detail.show(job, (j) => h('div', { class: 'card' }, h('dl', { class: 'detail' },
         [['Id', j.id], ['URL', j.url], ['Status', statusBadge(j.status)], ['Attempts', count(j.attempts)],
           ['Words', count(j.words)], ['Bytes', count(j.bytes)], ['Content type', j.contentType || '–'], ['HTTP status', j.httpStatus ?? '–'],
@@ -460,6 +460,9 @@
     else if (section === 'batches' && parts[1]) refresh = batchView(parts[1]);
     else if (section === 'batches') refresh = batchesView(query);
     else if (section === 'enqueue') refresh = enqueueView();
+    else if (window.TallyViews && Object.hasOwn(window.TallyViews, section)) { // views in files of their own (schedules.js)
+      refresh = window.TallyViews[section](parts, query, { main, h, api, region, heading, statusBadge, problemMessage, safely, dateTime });
+    }
     else refresh = overviewView();
     tick();
   }
