@@ -36,6 +36,9 @@ public sealed record HostQueueSettings(int BatchSize, int NewBatchThreshold, int
 /// </summary>
 public sealed class QueueHost(QueueServiceClient queues, JobsWorker worker, HostQueueSettings? settings = null)
 {
+    /// <summary>How soon an empty poll below the threshold is tried again (the host backs off to host.json's <c>maxPollingInterval</c>).</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly QueueClient _jobs = queues.GetQueueClient(JobStorage.QueueName);
     private readonly QueueClient _poison = queues.GetQueueClient(JobStorage.PoisonQueueName);
     private int _running;
@@ -71,7 +74,9 @@ public sealed class QueueHost(QueueServiceClient queues, JobsWorker worker, Host
 
             if (running.Count > 0)
             {
-                await Task.WhenAny(running);
+                // As the host's listener: at or below the threshold it polls again while work runs (messages enqueued
+                // meanwhile are taken before any delivery ends); above it, it waits for a delivery to end.
+                await (running.Count <= Settings.NewBatchThreshold ? Task.WhenAny(Task.WhenAny(running), Task.Delay(PollInterval)) : Task.WhenAny(running));
                 continue;
             }
 
