@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -19,7 +18,7 @@ public sealed class DashboardFunctions(JobOverviewService overview)
     internal const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private static readonly FrozenDictionary<string, Asset> Assets = LoadAssets();
+    private static readonly FrozenDictionary<string, StaticAsset> Assets = LoadAssets();
 
     /// <summary><c>GET /api/dashboard</c>: the page.</summary>
     [Function(nameof(Dashboard))]
@@ -39,7 +38,7 @@ public sealed class DashboardFunctions(JobOverviewService overview)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "overview")] HttpRequest request, CancellationToken cancellationToken) =>
         new OkObjectResult(await overview.ReadAsync(cancellationToken));
 
-    private static FrozenDictionary<string, Asset> LoadAssets()
+    private static FrozenDictionary<string, StaticAsset> LoadAssets()
     {
         var assembly = typeof(DashboardFunctions).Assembly;
         const string prefix = "dashboard/";
@@ -50,7 +49,7 @@ public sealed class DashboardFunctions(JobOverviewService overview)
                 using var stream = assembly.GetManifestResourceStream(name)!;
                 using var buffer = new MemoryStream();
                 stream.CopyTo(buffer);
-                return new Asset(buffer.ToArray(), MediaType(name));
+                return new StaticAsset(buffer.ToArray(), MediaType(name), ContentSecurityPolicy);
             });
     }
 
@@ -62,32 +61,4 @@ public sealed class DashboardFunctions(JobOverviewService overview)
         ".svg" => "image/svg+xml",
         _ => "application/octet-stream",
     };
-
-    /// <summary>An embedded file, answered with the dashboard's security headers and an ETag, so a browser revalidates rather than refetches.</summary>
-    private sealed class Asset(byte[] content, string mediaType) : IActionResult
-    {
-        private readonly string _etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..16]}\"";
-
-        public async Task ExecuteResultAsync(ActionContext context)
-        {
-            var request = context.HttpContext.Request;
-            var response = context.HttpContext.Response;
-            var headers = response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.CacheControl = "no-cache";
-            headers.ETag = _etag;
-            if (request.Headers.IfNoneMatch == _etag)
-            {
-                response.StatusCode = StatusCodes.Status304NotModified;
-                return;
-            }
-
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = mediaType;
-            response.ContentLength = content.Length;
-            await response.Body.WriteAsync(content, context.HttpContext.RequestAborted).ConfigureAwait(false);
-        }
-    }
 }
