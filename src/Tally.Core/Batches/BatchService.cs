@@ -20,6 +20,9 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
     /// <summary>The former one-URL activity's function name (batches started before slices).</summary>
     public const string ActivityName = "CountBatchPage";
 
+    /// <summary>The most queries of the task hub one page of <c>GET /api/batches</c> makes, each of at most the page's limit of instances.</summary>
+    public const int ListingQueries = 4;
+
     /// <summary>How many results <c>GET /api/batches/{id}</c> carries; the rest are at <c>/pages</c>.</summary>
     public const int FirstPageSize = 100;
 
@@ -136,10 +139,13 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
             async ct =>
             {
                 // Sub-orchestrations ({id}-0000…) share the prefix and are left out, so a page of the query can hold
-                // fewer batches than asked: ask again for only what is missing, so the page never passes the limit.
+                // fewer batches than asked: ask again for only what is missing, so the page never passes the limit,
+                // and at most ListingQueries times, so no token and no task hub makes a page walk it all.
                 var batches = new List<BatchSummary>();
+                var queries = 0;
                 do
                 {
+                    queries++;
                     var wanted = limit - batches.Count;
                     var query = new OrchestrationQuery
                     {
@@ -149,7 +155,7 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
                     batches.AddRange(page?.Values.Where(i => IsBatchId(i.InstanceId)).Select(Summary) ?? []);
                     continuation = string.IsNullOrEmpty(page?.ContinuationToken) ? null : page.ContinuationToken;
                 }
-                while (continuation is not null && batches.Count < limit);
+                while (continuation is not null && batches.Count < limit && queries < ListingQueries);
 
                 return ((IReadOnlyList<BatchSummary>)[.. batches.OrderBy(b => b.Id, StringComparer.Ordinal)], continuation);
             },

@@ -105,6 +105,14 @@ public sealed partial class JobService(
         return ([.. jobs.Select(job => job.ToJob())], next?.ToToken());
     }
 
+    /// <summary>Whether a listing of <paramref name="status"/> can have given <paramref name="cursor"/>: it names an hour of the listing's window.</summary>
+    /// <remarks>A scheduled job's request key carries its due time, up to <see cref="JobsOptions.MaxDelay"/> ahead.</remarks>
+    public bool IsWithinWindow(ListingCursor cursor, JobStatus status)
+    {
+        var now = time.GetUtcNow();
+        return cursor.IsWithin(status == JobStatus.Scheduled ? now + options.CurrentValue.MaxDelay : now, now - ListingSpan(Ttl));
+    }
+
     /// <summary>How far back in request hours a listing looks: a job's row is in the hour its request was made, and a retry can keep it alive a TTL after that.</summary>
     internal static TimeSpan ListingSpan(TimeSpan resultTtl) => resultTtl + resultTtl + TimeSpan.FromHours(1);
 

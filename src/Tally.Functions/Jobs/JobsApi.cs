@@ -56,6 +56,11 @@ public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<F
             return problem!;
         }
 
+        if (query is { Request: null, After: { } after } && !jobs.IsWithinWindow(after, query.Status!.Value))
+        {
+            return Problems.BadRequest($"?continuation= must be the 'continuation' of a recent page of this listing; '{request.Query["continuation"]}' is not one. List again without it.");
+        }
+
         var (page, next) = query switch
         {
             { Request: { } key } => await search.ListRequestAsync(key, query.Status, query.Origin, query.Limit, query.After, cancellationToken),
