@@ -65,6 +65,10 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
         }
     }
 
+    /// <summary>Whether the batch <paramref name="id"/> was started (its orchestration exists).</summary>
+    public async Task<bool> ExistsAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
+        await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: false, ct), cancellationToken).ConfigureAwait(false) is not null;
+
     /// <summary>A batch's state, with the first <see cref="FirstPageSize"/> results once completed; null when there is no such batch.</summary>
     public async Task<Batch?> GetAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {

@@ -68,6 +68,13 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         }
     }
 
+    /// <summary>Whether a request was committed: its jobs exist for the API.</summary>
+    public async Task<bool> IsCommittedAsync(string requestKey, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        return await CommitOfAsync(requestKey, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     /// <summary>When a request's commit says its jobs expire; null when it was not committed.</summary>
     private async Task<DateTimeOffset?> CommitOfAsync(string requestKey, CancellationToken cancellationToken)
     {
