@@ -223,20 +223,29 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
         return BatchChange.Changed;
     }
 
-    /// <summary>Purges the batches that finished before the result TTL: their blobs, then their histories (sub-orchestrations included).</summary>
+    /// <summary>
+    /// Purges the batches that finished more than the result TTL ago (by their last update, so a long batch is kept a whole
+    /// TTL after it finished, however long ago it started): their blobs, then their histories (sub-orchestrations included).
+    /// </summary>
     /// <returns>How many instances were purged.</returns>
     public async Task<int> PurgeFinishedAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
+        var cutoff = time.GetUtcNow() - jobs.CurrentValue.ResultTtl;
         var query = new OrchestrationQuery
         {
             InstanceIdPrefix = "b",
-            CreatedTo = time.GetUtcNow() - jobs.CurrentValue.ResultTtl,
+            CreatedTo = cutoff, // the query filters by start only; a batch that finished before the cutoff started before it too
             Statuses = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated],
             FetchInputsAndOutputs = false,
         };
         var purged = 0;
         await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            if (instance.LastUpdatedAt > cutoff)
+            {
+                continue; // finished within the TTL: its user may still be reading it
+            }
+
             await store.DeleteAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false);
             purged += (await client.PurgeInstanceAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false)).PurgedInstanceCount;
         }
