@@ -20,6 +20,9 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
     /// <summary>The former one-URL activity's function name (batches started before slices).</summary>
     public const string ActivityName = "CountBatchPage";
 
+    /// <summary>The most queries of the task hub one page of <c>GET /api/batches</c> makes, each of at most the page's limit of instances.</summary>
+    public const int ListingQueries = 4;
+
     /// <summary>How many results <c>GET /api/batches/{id}</c> carries; the rest are at <c>/pages</c>.</summary>
     public const int FirstPageSize = 100;
 
@@ -61,6 +64,10 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
             throw;
         }
     }
+
+    /// <summary>Whether the batch <paramref name="id"/> was started (its orchestration exists).</summary>
+    public async Task<bool> ExistsAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
+        await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: false, ct), cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>A batch's state, with the first <see cref="FirstPageSize"/> results once completed; null when there is no such batch.</summary>
     public async Task<Batch?> GetAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
@@ -136,10 +143,13 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
             async ct =>
             {
                 // Sub-orchestrations ({id}-0000…) share the prefix and are left out, so a page of the query can hold
-                // fewer batches than asked: ask again for only what is missing, so the page never passes the limit.
+                // fewer batches than asked: ask again for only what is missing, so the page never passes the limit,
+                // and at most ListingQueries times, so no token and no task hub makes a page walk it all.
                 var batches = new List<BatchSummary>();
+                var queries = 0;
                 do
                 {
+                    queries++;
                     var wanted = limit - batches.Count;
                     var query = new OrchestrationQuery
                     {
@@ -149,7 +159,7 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
                     batches.AddRange(page?.Values.Where(i => IsBatchId(i.InstanceId)).Select(Summary) ?? []);
                     continuation = string.IsNullOrEmpty(page?.ContinuationToken) ? null : page.ContinuationToken;
                 }
-                while (continuation is not null && batches.Count < limit);
+                while (continuation is not null && batches.Count < limit && queries < ListingQueries);
 
                 return ((IReadOnlyList<BatchSummary>)[.. batches.OrderBy(b => b.Id, StringComparer.Ordinal)], continuation);
             },
@@ -213,20 +223,29 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
         return BatchChange.Changed;
     }
 
-    /// <summary>Purges the batches that finished before the result TTL: their blobs, then their histories (sub-orchestrations included).</summary>
+    /// <summary>
+    /// Purges the batches that finished more than the result TTL ago (by their last update, so a long batch is kept a whole
+    /// TTL after it finished, however long ago it started): their blobs, then their histories (sub-orchestrations included).
+    /// </summary>
     /// <returns>How many instances were purged.</returns>
     public async Task<int> PurgeFinishedAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
+        var cutoff = time.GetUtcNow() - jobs.CurrentValue.ResultTtl;
         var query = new OrchestrationQuery
         {
             InstanceIdPrefix = "b",
-            CreatedTo = time.GetUtcNow() - jobs.CurrentValue.ResultTtl,
+            CreatedTo = cutoff, // the query filters by start only; a batch that finished before the cutoff started before it too
             Statuses = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated],
             FetchInputsAndOutputs = false,
         };
         var purged = 0;
         await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            if (instance.LastUpdatedAt > cutoff)
+            {
+                continue; // finished within the TTL: its user may still be reading it
+            }
+
             await store.DeleteAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false);
             purged += (await client.PurgeInstanceAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false)).PurgedInstanceCount;
         }

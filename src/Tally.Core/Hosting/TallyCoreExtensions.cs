@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tally.Batches;
 using Tally.Fetching;
+using Tally.Idempotency;
 using Tally.Jobs;
 using Tally.Politeness;
 using Tally.Schedules;
@@ -38,6 +39,10 @@ public static class TallyCoreExtensions
         services.TryAddSingleton<JobOverviewService>();
         services.TryAddSingleton<Jobs.Search.JobSearch>();
         services.TryAddSingleton<Jobs.Bulk.JobBulkActions>();
+        services.TryAddSingleton<IdempotencyStore>();
+        services.TryAddSingleton<IdempotentCreation>();
+        services.TryAddSingleton<IdempotentEnqueue>();
+        services.TryAddSingleton<IdempotentBatchStart>();
 
         services.AddOptions<BatchesOptions>().BindConfiguration(BatchesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<BatchService>();

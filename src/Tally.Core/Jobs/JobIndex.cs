@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 
@@ -82,10 +81,14 @@ public sealed class JobIndex
 
     /// <summary>
     /// The rows of requests with jobs in <paramref name="status"/>, newest first, from the hour of <paramref name="now"/>
-    /// back over <paramref name="span"/>; from the request of <paramref name="after"/> on, when given.
+    /// back over <paramref name="span"/>; from where <paramref name="after"/> points on, when given.
     /// </summary>
+    /// <remarks>
+    /// Each query of an hour (a page of its rows) spends a call of <paramref name="budget"/>, when given; once it has
+    /// none left the rows end, and the budget says where the walk stopped.
+    /// </remarks>
     public async IAsyncEnumerable<IndexEntry> ListAsync(
-        JobStatus status, DateTimeOffset now, TimeSpan span, ListingCursor? after, [EnumeratorCancellation] CancellationToken cancellationToken)
+        JobStatus status, DateTimeOffset now, TimeSpan span, ListingCursor? after, ListingBudget? budget, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var prefix = $"{status.ToName()}-";
@@ -93,12 +96,37 @@ public sealed class JobIndex
         IEnumerable<string> partitions = status == JobStatus.Scheduled ? [ScheduledPartition] : Hours(after?.Partition ?? Partition(now), Partition(now - span));
         foreach (var partition in partitions)
         {
-            var filter = after is not null && (partition == after.Partition || partition == ScheduledPartition)
-                ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix + after.RequestKey} and RowKey lt {end}")
+            var from = after is not null && (partition == after.Partition || partition == ScheduledPartition) ? after.RequestKey : null;
+            var filter = from is not null
+                ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix + from} and RowKey lt {end}")
                 : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {prefix} and RowKey lt {end}");
-            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 100, select: ["RowKey", WrittenAt], cancellationToken: cancellationToken).ConfigureAwait(false))
+            var resumeAt = from is not null ? after! : ListingCursor.AtHour(partition);
+            if (budget?.TrySpend() == false)
             {
-                yield return Entry(partition, row);
+                budget.StopAt(resumeAt);
+                yield break;
+            }
+
+            var query = _table.QueryAsync<TableEntity>(filter, maxPerPage: 100, select: ["RowKey", WrittenAt], cancellationToken: cancellationToken);
+            await foreach (var page in query.AsPages().ConfigureAwait(false))
+            {
+                foreach (var row in page.Values)
+                {
+                    var entry = Entry(partition, row);
+                    resumeAt = ListingCursor.AfterRequest(entry.RequestKey);
+                    yield return entry;
+                }
+
+                if (page.ContinuationToken is null)
+                {
+                    break;
+                }
+
+                if (budget?.TrySpend() == false)
+                {
+                    budget.StopAt(resumeAt); // the hour's next page is the next listing page's
+                    yield break;
+                }
             }
         }
     }
@@ -139,6 +167,10 @@ public sealed class JobIndex
     /// <summary>The partition of the hour <paramref name="time"/> falls in: reversed hours since 1970, so newer sorts first.</summary>
     internal static string Partition(DateTimeOffset time) => (uint.MaxValue - (uint)(time.ToUnixTimeSeconds() / 3600)).ToString("x8");
 
+    /// <summary>Whether <paramref name="partition"/> is the hour of <paramref name="newest"/> or older, and no older than the hour of <paramref name="oldest"/>.</summary>
+    internal static bool IsBetween(string partition, DateTimeOffset newest, DateTimeOffset oldest) =>
+        string.CompareOrdinal(partition, Partition(newest)) >= 0 && string.CompareOrdinal(partition, Partition(oldest)) <= 0;
+
     /// <summary>The hour partitions from <paramref name="first"/> back to <paramref name="last"/>.</summary>
     private static IEnumerable<string> Hours(string first, string last)
     {
@@ -166,47 +198,4 @@ public sealed record IndexEntry(string Partition, string RowKey, DateTimeOffset 
 {
     /// <summary>The request the row stands for.</summary>
     public string RequestKey => RowKey[(RowKey.IndexOf('-') + 1)..];
-}
-
-/// <summary>Where a listing goes on from: after a job it returned. As a token, opaque to clients.</summary>
-/// <param name="JobId">The last job returned.</param>
-public sealed record ListingCursor(string JobId)
-{
-    /// <summary>The index partition of the job's request.</summary>
-    public string Partition => JobIndex.Partition(JobIds.RequestTime(JobId));
-
-    /// <summary>The job's request.</summary>
-    public string RequestKey => JobIds.Split(JobId).PartitionKey;
-
-    /// <summary>The job's row in its request.</summary>
-    public string Row => JobIds.Split(JobId).RowKey;
-
-    /// <summary>The cursor as a continuation token.</summary>
-    public string ToToken() => Convert.ToBase64String(Encoding.UTF8.GetBytes(JobId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>Reads a continuation token; null when it is not one.</summary>
-    public static ListingCursor? FromToken(string? token)
-    {
-        if (string.IsNullOrEmpty(token) || token.Length > 200)
-        {
-            return null;
-        }
-
-        try
-        {
-            var padded = token.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (token.Length % 4)) % 4);
-            var id = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-            if (!JobIds.IsValid(id))
-            {
-                return null;
-            }
-
-            _ = JobIds.RequestTime(id); // a clock past the year 9999 throws
-            return new ListingCursor(id);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
-        {
-            return null;
-        }
-    }
 }

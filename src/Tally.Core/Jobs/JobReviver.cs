@@ -38,7 +38,7 @@ public sealed partial class JobReviver(JobIndex index, JobStore store, JobQueue 
         var staleBefore = now - settings.HeartbeatTimeout;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var revived = 0;
-        await foreach (var entry in index.ListAsync(JobStatus.Running, now, JobService.ListingSpan(settings.ResultTtl), null, cancellationToken).ConfigureAwait(false))
+        await foreach (var entry in index.ListAsync(JobStatus.Running, now, JobService.ListingSpan(settings.ResultTtl), null, null, cancellationToken).ConfigureAwait(false))
         {
             var key = entry.Partition + entry.RowKey;
             seen.Add(key);

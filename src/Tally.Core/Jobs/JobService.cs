@@ -39,23 +39,23 @@ public sealed partial class JobService(
     /// not rolled back, as the next try with the same key finishes it.
     /// </param>
     /// <param name="cancellationToken">Cancels the enqueue.</param>
-    public async Task<IReadOnlyList<Job>> EnqueueAsync(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string? requestKey, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Job>> EnqueueAsync(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string? requestKey, CancellationToken cancellationToken) =>
+        EnqueueAsync(urls, runAt, requestKey, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EnqueueAsync(IReadOnlyList{Uri}, DateTimeOffset?, string?, CancellationToken)"/>, as of
+    /// <paramref name="enqueuedAt"/> when given: a repeated request under its first key answers its first answer
+    /// (see <see cref="Accepted"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<Job>> EnqueueAsync(
+        IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string? requestKey, DateTimeOffset? enqueuedAt, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = enqueuedAt ?? time.GetUtcNow();
         runAt = runAt > now ? runAt : null;
 
         // A delayed request's key carries its due time, so its jobs are listed, and purged, by the hour they run in.
         var key = requestKey ?? JobIds.NewKey(runAt ?? now);
-        var jobs = urls.Select((url, i) => new JobEntity
-        {
-            PartitionKey = key,
-            RowKey = JobIds.Row(i),
-            Url = url.AbsoluteUri,
-            Status = (runAt is null ? JobStatus.Queued : JobStatus.Scheduled).ToName(),
-            RunAt = runAt,
-            EnqueuedAt = now,
-            ExpiresAt = now + ProvisionalLifetime,
-        }).ToArray();
+        var jobs = NewJobs(urls, runAt, key, now);
         var chunks = jobs.Chunk(JobStore.TransactionSize).ToArray();
         var attempted = new bool[chunks.Length];
         var committing = false;
@@ -69,7 +69,7 @@ public sealed partial class JobService(
                 return new ValueTask(requestKey is null ? store.AddAsync(chunks[c], ct) : store.AddOnceAsync(chunks[c], ct));
             }, cancellationToken).ConfigureAwait(false);
             var messages = jobs.Chunk(JobQueue.JobsPerMessage).Select(group => group.Select(job => new JobMessage(job.Id, job.Run, job.RunAt)).ToArray()).ToArray();
-            var delay = runAt is { } due ? QueueDelay.Until(due, now) : TimeSpan.Zero;
+            var delay = runAt is { } due ? QueueDelay.Until(due, time.GetUtcNow()) : TimeSpan.Zero;
             await ForEachAsync(messages.Length, (i, ct) => new ValueTask(queue.SendAsync(messages[i], delay, ct)), cancellationToken).ConfigureAwait(false);
             committing = true; // before the call, as with the inserts
             await store.CommitAsync(key, expiresAt, cancellationToken).ConfigureAwait(false);
@@ -80,6 +80,34 @@ public sealed partial class JobService(
             throw;
         }
 
+        return Answer(jobs, expiresAt);
+    }
+
+    /// <summary>
+    /// The answer <see cref="EnqueueAsync(IReadOnlyList{Uri}, DateTimeOffset?, string?, DateTimeOffset?, CancellationToken)"/>
+    /// gave a request of <paramref name="urls"/> under <paramref name="requestKey"/> as of <paramref name="enqueuedAt"/>,
+    /// made again without storage: the jobs as they were created.
+    /// </summary>
+    public IReadOnlyList<Job> Accepted(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string requestKey, DateTimeOffset enqueuedAt)
+    {
+        runAt = runAt > enqueuedAt ? runAt : null;
+        return Answer(NewJobs(urls, runAt, requestKey, enqueuedAt), (runAt ?? enqueuedAt) + options.CurrentValue.ResultTtl);
+    }
+
+    private static JobEntity[] NewJobs(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string key, DateTimeOffset now) =>
+        [.. urls.Select((url, i) => new JobEntity
+        {
+            PartitionKey = key,
+            RowKey = JobIds.Row(i),
+            Url = url.AbsoluteUri,
+            Status = (runAt is null ? JobStatus.Queued : JobStatus.Scheduled).ToName(),
+            RunAt = runAt,
+            EnqueuedAt = now,
+            ExpiresAt = now + ProvisionalLifetime,
+        })];
+
+    private static IReadOnlyList<Job> Answer(JobEntity[] jobs, DateTimeOffset expiresAt)
+    {
         foreach (var job in jobs)
         {
             job.Dispatched = true;
@@ -103,6 +131,14 @@ public sealed partial class JobService(
     {
         var (jobs, next) = await store.ListAsync(status, time.GetUtcNow(), ListingSpan(Ttl), limit, continuation, cancellationToken).ConfigureAwait(false);
         return ([.. jobs.Select(job => job.ToJob())], next?.ToToken());
+    }
+
+    /// <summary>Whether a listing of <paramref name="status"/> can have given <paramref name="cursor"/>: it names an hour of the listing's window.</summary>
+    /// <remarks>A scheduled job's request key carries its due time, up to <see cref="JobsOptions.MaxDelay"/> ahead.</remarks>
+    public bool IsWithinWindow(ListingCursor cursor, JobStatus status)
+    {
+        var now = time.GetUtcNow();
+        return cursor.IsWithin(status == JobStatus.Scheduled ? now + options.CurrentValue.MaxDelay : now, now - ListingSpan(Ttl));
     }
 
     /// <summary>How far back in request hours a listing looks: a job's row is in the hour its request was made, and a retry can keep it alive a TTL after that.</summary>

@@ -68,6 +68,13 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         }
     }
 
+    /// <summary>Whether a request was committed: its jobs exist for the API.</summary>
+    public async Task<bool> IsCommittedAsync(string requestKey, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        return await CommitOfAsync(requestKey, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     /// <summary>When a request's commit says its jobs expire; null when it was not committed.</summary>
     private async Task<DateTimeOffset?> CommitOfAsync(string requestKey, CancellationToken cancellationToken)
     {
@@ -297,19 +304,27 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
     /// <summary>
     /// The jobs in <paramref name="status"/> that the API can see, newest first: for each request the index names, newest
     /// first, a query of its records in that status. A row whose request has none left in it is removed once it is stale.
+    /// At most <see cref="ListingBudget.For"/> storage calls: a page that runs out of them ends where it stopped.
     /// </summary>
     /// <returns>Up to <paramref name="limit"/> jobs, and where the next page starts (null at the end).</returns>
     public async Task<(IReadOnlyList<JobEntity> Jobs, ListingCursor? Next)> ListAsync(
         JobStatus status, DateTimeOffset now, TimeSpan span, int limit, ListingCursor? after, CancellationToken cancellationToken)
     {
         var jobs = new List<JobEntity>();
-        await foreach (var entry in index.ListAsync(status, now, span, after, cancellationToken).ConfigureAwait(false))
+        var budget = ListingBudget.For(limit);
+        await foreach (var entry in index.ListAsync(status, now, span, after, budget, cancellationToken).ConfigureAwait(false))
         {
             var from = entry.RequestKey == after?.RequestKey ? after.Row : null;
+            if (from == ListingCursor.EndOfRequest)
+            {
+                continue;
+            }
+
             var found = false;
-            await foreach (var job in VisibleAsync(entry.RequestKey, status, now, from, limit - jobs.Count, [], cancellationToken).ConfigureAwait(false))
+            await foreach (var job in VisibleAsync(entry.RequestKey, status, now, from, limit - jobs.Count, [], budget, cancellationToken).ConfigureAwait(false))
             {
                 found = true;
+                from = job.RowKey;
                 jobs.Add(job);
                 if (jobs.Count == limit)
                 {
@@ -317,13 +332,18 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
                 }
             }
 
-            if (!found && from is null)
+            if (budget.StoppedAt is not null)
+            {
+                return (jobs, from is null ? ListingCursor.AtRequest(entry.RequestKey) : new ListingCursor(entry.Partition, entry.RequestKey, from));
+            }
+
+            if (!found && from is null && entry.WrittenAt < now - JobIndex.StaleAfter && budget.TrySpend(2))
             {
                 await ForgetIfEmptyAsync(entry, status, now, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return (jobs, null);
+        return (jobs, budget.StoppedAt);
     }
 
     /// <summary>
@@ -342,7 +362,7 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
     public async Task<IReadOnlyList<JobEntity>> InStatusAsync(string requestKey, JobStatus status, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var jobs = new List<JobEntity>();
-        await foreach (var job in VisibleAsync(requestKey, status, now, null, 1000, [], cancellationToken).ConfigureAwait(false))
+        await foreach (var job in VisibleAsync(requestKey, status, now, null, 1000, [], null, cancellationToken).ConfigureAwait(false))
         {
             jobs.Add(job);
         }
@@ -358,9 +378,9 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
     public async Task<(int Count, bool Capped)> CountAsync(JobStatus status, DateTimeOffset now, TimeSpan span, int cap, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var entry in index.ListAsync(status, now, span, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var entry in index.ListAsync(status, now, span, null, null, cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var _ in VisibleAsync(entry.RequestKey, status, now, null, cap + 1 - count, ["RowKey"], cancellationToken).ConfigureAwait(false))
+            await foreach (var _ in VisibleAsync(entry.RequestKey, status, now, null, cap + 1 - count, ["RowKey"], null, cancellationToken).ConfigureAwait(false))
             {
                 if (++count > cap)
                 {
@@ -380,15 +400,20 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         string requestKey, JobStatus? status, DateTimeOffset now, string? from, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var job in VisibleAsync(requestKey, status, now, from, pageSize, [], cancellationToken).ConfigureAwait(false))
+        await foreach (var job in VisibleAsync(requestKey, status, now, from, pageSize, [], null, cancellationToken).ConfigureAwait(false))
         {
             yield return job;
         }
     }
 
-    /// <summary>A request's visible jobs in <paramref name="status"/> (or any), after row <paramref name="from"/> if given, in pages of <paramref name="pageSize"/>.</summary>
+    /// <summary>
+    /// A request's visible jobs in <paramref name="status"/> (or any), after row <paramref name="from"/> if given, in pages of
+    /// <paramref name="pageSize"/>; each query page and the read of the commit spend a call of <paramref name="budget"/>,
+    /// when given, and the jobs end where it runs out (<see cref="ListingBudget.StoppedAt"/> then set).
+    /// </summary>
     private async IAsyncEnumerable<JobEntity> VisibleAsync(
-        string requestKey, JobStatus? status, DateTimeOffset now, string? from, int pageSize, string[] select, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string requestKey, JobStatus? status, DateTimeOffset now, string? from, int pageSize, string[] select, ListingBudget? budget,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // An undispatched record's visibility and expiry are its request's commit's.
         var filter = status is { } s
@@ -403,20 +428,50 @@ public sealed class JobStore(TableServiceClient tables, JobIndex index)
         var commit = default(DateTimeOffset?);
         var commitRead = false;
         var query = _table.QueryAsync<JobEntity>(filter, Math.Min(pageSize, 1000), select.Length == 0 ? null : [.. select, nameof(JobEntity.Dispatched), nameof(JobEntity.ExpiresAt)], cancellationToken);
-        await foreach (var job in query.ConfigureAwait(false))
+        if (!Spend(budget, requestKey))
         {
-            if (!job.Dispatched && !commitRead)
+            yield break;
+        }
+
+        await foreach (var page in query.AsPages().ConfigureAwait(false))
+        {
+            foreach (var job in page.Values)
             {
-                commit = await CommitOfAsync(requestKey, cancellationToken).ConfigureAwait(false);
-                commitRead = true;
+                if (!job.Dispatched && !commitRead)
+                {
+                    if (!Spend(budget, requestKey))
+                    {
+                        yield break;
+                    }
+
+                    commit = await CommitOfAsync(requestKey, cancellationToken).ConfigureAwait(false);
+                    commitRead = true;
+                }
+
+                Resolve(job, commit);
+                if (job.Dispatched && job.ExpiresAt > now)
+                {
+                    yield return job;
+                }
             }
 
-            Resolve(job, commit);
-            if (job.Dispatched && job.ExpiresAt > now)
+            if (page.ContinuationToken is null || !Spend(budget, requestKey))
             {
-                yield return job;
+                yield break;
             }
         }
+    }
+
+    /// <summary>Spends a call of <paramref name="budget"/> (none to spend when there is no budget); when none is left, marks the request as where the listing stopped.</summary>
+    private static bool Spend(ListingBudget? budget, string requestKey)
+    {
+        if (budget is null || budget.TrySpend())
+        {
+            return true;
+        }
+
+        budget.StopAt(ListingCursor.AtRequest(requestKey)); // the caller knows the request's last job returned, and says so
+        return false;
     }
 
     /// <summary>Whether any record of the request is in <paramref name="status"/> (a provisional or expired one too); with no status, whether any record is left.</summary>

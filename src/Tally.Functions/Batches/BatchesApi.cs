@@ -6,11 +6,12 @@ using Microsoft.Extensions.Options;
 using Tally.Batches;
 using Tally.Fetching;
 using Tally.Functions.Http;
+using Tally.Idempotency;
 
 namespace Tally.Functions.Batches;
 
 /// <summary>The <c>/api/batches</c> routes: each binds its request and the Durable client, and hands them to <see cref="BatchService"/>.</summary>
-public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<BatchesOptions> options)
+public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<BatchesOptions> options)
 {
     /// <summary><c>POST /api/batches</c>: start a fan-out over many URLs.</summary>
     [Function(nameof(StartBatch))]
@@ -26,9 +27,17 @@ public sealed class BatchesApi(BatchService batches, IOptionsMonitor<FetchOption
             return problem;
         }
 
-        var id = await batches.StartAsync(client, list!.Urls, list.MaxParallelism, cancellationToken);
-        return new AcceptedResult(Batch.StatusPath(id), new { id, status = "pending", statusUrl = Batch.StatusPath(id) });
+        if (!IdempotencyHeader.TryRead(request, "POST /api/batches", list!.Fingerprint, out var key, out var keyProblem))
+        {
+            return keyProblem!;
+        }
+
+        return key is null
+            ? Started(await batches.StartAsync(client, list.Urls, list.MaxParallelism, cancellationToken))
+            : IdempotencyHeader.Answer(await once.StartAsync(key, client, list.Urls, list.MaxParallelism, cancellationToken), key, Started);
     }
+
+    private static IActionResult Started(string id) => new AcceptedResult(Batch.StatusPath(id), new { id, status = "pending", statusUrl = Batch.StatusPath(id) });
 
     /// <summary><c>GET /api/batches/{id}</c>: status, progress, and the gathered result once completed.</summary>
     [Function(nameof(GetBatch))]

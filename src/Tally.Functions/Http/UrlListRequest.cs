@@ -10,7 +10,12 @@ namespace Tally.Functions.Http;
 /// <param name="MaxParallelism">The <c>maxParallelism</c> given, if any.</param>
 /// <param name="RunAt">For jobs, the <c>runAt</c> text given, if any.</param>
 /// <param name="Delay">For jobs, the <c>delay</c> text given, if any.</param>
-internal sealed record UrlList(IReadOnlyList<Uri> Urls, int? MaxParallelism, string? RunAt = null, string? Delay = null);
+internal sealed record UrlList(IReadOnlyList<Uri> Urls, int? MaxParallelism, string? RunAt = null, string? Delay = null)
+{
+    /// <summary>What the request asks for, as a hash: the same for a retry of it, whatever its JSON's spacing or order.</summary>
+    public string Fingerprint => Tally.Idempotency.IdempotencyKey.FingerprintOf(
+        [Urls.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), .. Urls.Select(url => url.AbsoluteUri), MaxParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture), RunAt, Delay]);
+}
 
 /// <summary>
 /// Reads <c>{"url": …}</c> or <c>{"urls": […]}</c> (with <c>"maxParallelism"</c> for batches), checking

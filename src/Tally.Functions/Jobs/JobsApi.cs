@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Tally.Fetching;
 using Tally.Functions.Http;
+using Tally.Idempotency;
 using Tally.Jobs;
 using Tally.Time;
 using Tally.Jobs.Search;
@@ -11,7 +12,7 @@ using Tally.Jobs.Search;
 namespace Tally.Functions.Jobs;
 
 /// <summary>The <c>/api/jobs</c> routes: each binds its request and hands it to <see cref="JobService"/>.</summary>
-public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> options, TimeProvider time)
+public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> options, TimeProvider time, IdempotentEnqueue once)
 {
     /// <summary><c>POST /api/jobs</c>: enqueue one URL or many, to run now or, with <c>runAt</c> or <c>delay</c>, later.</summary>
     [Function(nameof(EnqueueJobs))]
@@ -30,11 +31,19 @@ public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<F
             return Problems.BadRequest($"{timingError} Nothing was enqueued.");
         }
 
-        var enqueued = await jobs.EnqueueAsync(list.Urls, runAt, null, cancellationToken);
-        return enqueued.Count == 1
-            ? new AcceptedResult(enqueued[0].StatusUrl, enqueued[0])
-            : new ObjectResult(new EnqueuedJobs(enqueued[0].RequestId, enqueued)) { StatusCode = StatusCodes.Status202Accepted };
+        if (!IdempotencyHeader.TryRead(request, "POST /api/jobs", list.Fingerprint, out var key, out var keyProblem))
+        {
+            return keyProblem!;
+        }
+
+        return key is null
+            ? Accepted(await jobs.EnqueueAsync(list.Urls, runAt, null, cancellationToken))
+            : IdempotencyHeader.Answer(await once.EnqueueAsync(key, list.Urls, runAt, cancellationToken), key, Accepted);
     }
+
+    private static IActionResult Accepted(IReadOnlyList<Job> enqueued) => enqueued.Count == 1
+        ? new AcceptedResult(enqueued[0].StatusUrl, enqueued[0])
+        : new ObjectResult(new EnqueuedJobs(enqueued[0].RequestId, enqueued)) { StatusCode = StatusCodes.Status202Accepted };
 
     /// <summary><c>GET /api/jobs/{id}</c>: a job's state and result.</summary>
     [Function(nameof(GetJob))]
@@ -54,6 +63,11 @@ public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<F
         if (query is null)
         {
             return problem!;
+        }
+
+        if (query is { Request: null, After: { } after } && !jobs.IsWithinWindow(after, query.Status!.Value))
+        {
+            return Problems.BadRequest($"?continuation= must be the 'continuation' of a recent page of this listing; '{request.Query["continuation"]}' is not one. List again without it.");
         }
 
         var (page, next) = query switch

@@ -95,6 +95,95 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task TheKey_LeavesTheAddressBar_BeforeAnyRequest_AndIsSentOnlyAsAHeader()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _server.OnRequest = context =>
+        {
+            seen.Enqueue($"{context.Request.Path}{context.Request.QueryString} referer={context.Request.Headers.Referer}");
+            return Task.CompletedTask;
+        };
+        await _page.AddInitScriptAsync("""
+            window.__addresses = [];
+            const fetched = window.fetch;
+            window.fetch = (...args) => { window.__addresses.push(location.href); return fetched(...args); };
+            """);
+
+        await OpenAsync("#/");
+        await Expect(Figure("[data-status=queued]")).ToHaveTextAsync("0");
+
+        var addresses = await _page.EvaluateAsync<string[]>("() => window.__addresses");
+        Assert.NotEmpty(addresses);
+        Assert.All(addresses, address => Assert.DoesNotContain("code=", address, StringComparison.Ordinal)); // gone before the first call
+        Assert.Single(seen, line => line.Contains(FunctionsServer.Key, StringComparison.Ordinal)); // the page's own address, once
+        Assert.StartsWith("/api/dashboard?code=", seen.First(line => line.Contains(FunctionsServer.Key, StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Polls_NeverOverlap_WhenAnAnswerIsSlow()
+    {
+        using var gate = new SemaphoreSlim(0);
+        var sync = new object();
+        int inFlight = 0, peak = 0, arrived = 0;
+        _server.OnRequest = async context =>
+        {
+            if (context.Request.Path != "/api/overview")
+            {
+                return;
+            }
+
+            lock (sync)
+            {
+                arrived++;
+                peak = Math.Max(peak, ++inFlight);
+            }
+
+            try
+            {
+                await gate.WaitAsync(TimeSpan.FromSeconds(60)); // the slow answer: held until released below
+            }
+            finally
+            {
+                lock (sync)
+                {
+                    inFlight--;
+                }
+            }
+        };
+        int Arrived()
+        {
+            lock (sync)
+            {
+                return arrived;
+            }
+        }
+
+        await _page.AddInitScriptAsync("""
+            window.__overviewCalls = 0;
+            const fetched = window.fetch;
+            window.fetch = (url, ...rest) => { if (String(url).startsWith('/api/overview')) window.__overviewCalls++; return fetched(url, ...rest); };
+            """);
+        await _page.Clock.InstallAsync();
+        await OpenAsync("#/");
+        await Eventually.GetAsync(() => Task.FromResult(Arrived()), n => n == 1, what: "the first overview request");
+
+        await _page.Clock.RunForAsync(4 * 3000); // four polling intervals pass while the first answer is held
+        var issued = await _page.EvaluateAsync<int>("() => window.__overviewCalls");
+        await Eventually.GetAsync(() => Task.FromResult(Arrived()), n => n == issued, what: "every request the page issued");
+
+        gate.Release(100);
+        await Expect(Figure("[data-status=queued]")).ToHaveTextAsync("0");
+        await _page.Clock.RunForAsync(3000); // the next poll, now that the first has ended
+        await Eventually.GetAsync(() => Task.FromResult(Arrived()), n => n >= 2, what: "the next poll");
+
+        Assert.Equal(1, issued);
+        lock (sync)
+        {
+            Assert.Equal(1, peak);
+        }
+    }
+
+    [Fact]
     public async Task WithoutAKey_ThePageAsksForIt_ThenShowsTheOverview()
     {
         await _page.GotoAsync("/api/dashboard");

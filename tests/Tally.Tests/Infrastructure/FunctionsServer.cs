@@ -36,6 +36,9 @@ public sealed class FunctionsServer : IAsyncDisposable
     /// <summary>When set, every connection is dropped unanswered: the app cannot be reached.</summary>
     public bool Unplugged { get; set; }
 
+    /// <summary>When set, runs on every request before it is answered: to see what the browser sends, or to answer slowly.</summary>
+    public Func<HttpContext, Task>? OnRequest { get; set; }
+
     /// <param name="services">The app's services: its function classes and MVC's result executors.</param>
     /// <param name="durable">The Durable client the functions bind.</param>
     public static async Task<FunctionsServer> StartAsync(IServiceProvider services, DurableTaskClient durable)
@@ -45,15 +48,20 @@ public sealed class FunctionsServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         FunctionsServer? server = null;
-        app.Use((context, next) =>
+        app.Use(async (context, next) =>
         {
             if (server!.Unplugged)
             {
                 context.Abort();
-                return Task.CompletedTask;
+                return;
             }
 
-            return next(context);
+            if (server.OnRequest is { } hook)
+            {
+                await hook(context);
+            }
+
+            await next(context);
         });
 
         var assembly = typeof(StorageTrouble).Assembly;

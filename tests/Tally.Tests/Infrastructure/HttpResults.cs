@@ -35,6 +35,7 @@ internal static class HttpResults
         body.Position = 0;
         var json = body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
         var mediaType = context.Response.ContentType is { } type ? System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type).MediaType : null;
-        return new ApiResponse(context.Response.StatusCode, mediaType, context.Response.Headers.Location.ToString(), json, context.Response.Headers.RetryAfter.ToString());
+        var headers = context.Response.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        return new ApiResponse(context.Response.StatusCode, mediaType, context.Response.Headers.Location.ToString(), json, context.Response.Headers.RetryAfter.ToString(), headers);
     }
 }

@@ -173,9 +173,12 @@ public sealed class TallyApp : IAsyncDisposable
 }
 
 /// <summary>An HTTP function's answer; <c>ContentType</c> is the media type without parameters.</summary>
-public sealed record ApiResponse(int Status, string? ContentType, string Location, JsonElement Body, string RetryAfter = "")
+public sealed record ApiResponse(int Status, string? ContentType, string Location, JsonElement Body, string RetryAfter = "", IReadOnlyDictionary<string, string>? Headers = null)
 {
     public string Text(string property) => Body.GetProperty(property).GetString()!;
+
+    /// <summary>A response header's value; empty when absent.</summary>
+    public string Header(string name) => Headers?.GetValueOrDefault(name) ?? "";
 
     public override string ToString() => $"{Status} {ContentType} {Body}";
 }

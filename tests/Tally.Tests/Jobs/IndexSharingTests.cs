@@ -93,7 +93,7 @@ public sealed class IndexSharingTests(Azurite azurite) : IAsyncLifetime
     {
         _storage.Release.SetResult();
         await _index.MarkAsync([Job(0, 0, JobStatus.Failed)], default);
-        var read = await _index.ListAsync(JobStatus.Failed, RequestTime, TimeSpan.Zero, null, default).SingleAsync(entry => entry.RequestKey == _requests[0]);
+        var read = await _index.ListAsync(JobStatus.Failed, RequestTime, TimeSpan.Zero, null, null, default).SingleAsync(entry => entry.RequestKey == _requests[0]);
 
         await _index.MarkAsync([Job(0, 1, JobStatus.Failed)], default); // a job of the request is on its way into the status
         await _index.RemoveAsync(read, default);

@@ -14,12 +14,13 @@
   const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
-  // --- The function key: taken from the address once, then kept for this tab only. ---
+  // --- The function key: taken from the address once, before anything else runs, then kept for this tab only. ---
   const address = new URL(location.href);
   if (address.searchParams.has('code')) {
-    sessionStorage.setItem(KEY, address.searchParams.get('code'));
+    const code = address.searchParams.get('code');
     address.searchParams.delete('code');
-    history.replaceState(null, '', address.pathname + address.search + address.hash);
+    history.replaceState(null, '', address.pathname + address.search + address.hash); // first: the key leaves the address bar
+    sessionStorage.setItem(KEY, code);
   }
 
   // --- Building the page: elements and text nodes only. ---
@@ -464,7 +465,7 @@
       refresh = window.TallyViews[section](parts, query, { main, h, api, region, heading, statusBadge, problemMessage, safely, dateTime });
     }
     else refresh = overviewView();
-    tick();
+    poll();
   }
 
   // Runs work for the view on screen; trouble reaching the app shows in the banner, a missing key asks for one.
@@ -480,11 +481,25 @@
     }
   }
 
-  function tick() {
-    if (refresh) safely(refresh);
+  // One poll at a time: the next is scheduled only once the previous has ended, so a slow answer never piles up
+  // requests. A view that changes during a poll is read as soon as that poll ends.
+  let polling = false;
+  let pollAgain = false;
+  let nextPoll = null;
+
+  async function poll() {
+    clearTimeout(nextPoll);
+    if (polling) { pollAgain = true; return; }
+    polling = true;
+    try {
+      if (refresh) await safely(refresh);
+    } finally {
+      polling = false;
+    }
+    if (pollAgain) { pollAgain = false; poll(); return; }
+    nextPoll = setTimeout(poll, REFRESH_MS);
   }
 
   window.addEventListener('hashchange', () => { route(); main.focus({ preventScroll: true }); });
-  setInterval(tick, REFRESH_MS);
   route();
 })();
