@@ -441,6 +441,13 @@
     input.focus();
   }
 
+  // --- Views other scripts add (origins.js), with the helpers they build them with. ---
+  const addedViews = {};
+  window.tally = Object.freeze({
+    h, api, heading, region, scroll, table, count, when, main,
+    addView: (section, view) => { addedViews[section] = view; },
+  });
+
   // --- Routing (#/section/id?query) and the refresh loop. ---
   let refresh = null;
   let generation = 0;
@@ -460,6 +467,7 @@
     else if (section === 'batches' && parts[1]) refresh = batchView(parts[1]);
     else if (section === 'batches') refresh = batchesView(query);
     else if (section === 'enqueue') refresh = enqueueView();
+    else if (addedViews[section]) refresh = addedViews[section](query);
     else refresh = overviewView();
     tick();
   }
