@@ -1,4 +1,5 @@
 using Tally.Fetching;
+using Tally.Politeness;
 
 namespace Tally.Batches;
 
@@ -7,6 +8,7 @@ public sealed class BatchPageCounter(PageCounter pages)
 {
     /// <summary>Counts <paramref name="url"/>; a permanent or unexpected failure is returned as the page's error, never retried.</summary>
     /// <exception cref="FetchFailedException">A transient failure, thrown so the orchestrator's retry policy applies.</exception>
+    /// <exception cref="OriginPausedException">The origin asked to wait: try again after its pause, without counting an attempt.</exception>
     public async Task<PageResult> CountAsync(string url, CancellationToken cancellationToken)
     {
         try
@@ -18,7 +20,7 @@ public sealed class BatchPageCounter(PageCounter pages)
         {
             return new PageResult(url, null, null, ex.Message);
         }
-        catch (Exception ex) when (ex is not (FetchFailedException or OperationCanceledException))
+        catch (Exception ex) when (ex is not (FetchFailedException or OriginPausedException or OperationCanceledException))
         {
             return new PageResult(url, null, null, $"Tally could not count the page ({ex.GetType().Name}): {ex.Message}");
         }

@@ -1,4 +1,5 @@
 using Tally.Fetching;
+using Tally.Politeness;
 
 namespace Tally.Batches;
 
@@ -39,6 +40,12 @@ public sealed class BatchSliceCounter(BatchStore store, BatchPageCounter pages)
                 {
                     return new PageResult(url, null, null, $"{ex.Message} (after {attempt} attempts)");
                 }
+            }
+            catch (OriginPausedException ex)
+            {
+                attempt--; // the page was never fetched: a pause spends no attempt
+                await Task.Delay(ex.Remaining > OriginPausedException.Shortest ? ex.Remaining : OriginPausedException.Shortest, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);

@@ -87,6 +87,7 @@ public static class TallyCoreExtensions
     {
         var section = configuration.GetSection(JobStorage.Connection);
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTallyPolitenessStorage();
         services.AddAzureClients(clients =>
         {
             clients.AddClient<QueueServiceClient, QueueClientOptions>((options, _, provider) =>
@@ -97,6 +98,9 @@ public static class TallyCoreExtensions
             });
             clients.AddClient<TableServiceClient, TableClientOptions>((options, _, provider) =>
                 Create(provider, options, "table", s => new TableServiceClient(s, options), (uri, credential) => new TableServiceClient(uri, credential, options)));
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, _, provider) =>
+                Create(provider, options, "table", s => new TableServiceClient(s, options), (uri, credential) => new TableServiceClient(uri, credential, options)))
+                .WithName(PolitenessStorage.ClientName);
             clients.AddClient<BlobServiceClient, BlobClientOptions>((options, _, provider) =>
                 Create(provider, options, "blob", s => new BlobServiceClient(s, options), (uri, credential) => new BlobServiceClient(uri, credential, options)));
         });

@@ -111,20 +111,26 @@ public sealed partial class JobRunner(
         await Task.Yield(); // the jobs of a message run at once
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId, ["Run"] = message.Run });
 
+        var waited = PoliteWait.Begin();
         PageCount page;
         try
         {
             page = await pages.CountAsync(new Uri(job.Url), Ttl, cancellationToken).ConfigureAwait(false);
         }
+        catch (OriginPausedException ex)
+        {
+            await DeferAsync(message, job, messageId, save, ex, waited.Total).ConfigureAwait(false);
+            return;
+        }
         catch (FetchFailedException ex) when (ex.IsTransient)
         {
-            await save(job, j => JobStateMachine.Requeue(j, messageId, ex.Message, ex.HttpStatus)).ConfigureAwait(false);
+            await save(job, AfterWaiting(waited.Total, j => JobStateMachine.Requeue(j, messageId, ex.Message, ex.HttpStatus))).ConfigureAwait(false);
             LogTransient(job.Id, job.Attempts, ex.Message);
             throw new JobRetryException(job.Id, ex.Message, ex);
         }
         catch (FetchFailedException ex)
         {
-            await FinishAsync(job, messageId, save, j => JobStateMachine.Fail(j, messageId, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl)).ConfigureAwait(false);
+            await FinishAsync(job, messageId, save, AfterWaiting(waited.Total, j => JobStateMachine.Fail(j, messageId, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl))).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -135,8 +141,41 @@ public sealed partial class JobRunner(
             return;
         }
 
-        await FinishAsync(job, messageId, save, j => JobStateMachine.Succeed(j, messageId, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl, page.Revalidated)).ConfigureAwait(false);
+        await FinishAsync(job, messageId, save, AfterWaiting(waited.Total, j => JobStateMachine.Succeed(j, messageId, page.Words, page.Bytes, page.ContentType, page.HttpStatus, time.GetUtcNow(), Ttl, page.Revalidated))).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Puts a claimed job off until its origin's pause ends, without spending an attempt: the job goes back to queued
+    /// with the claim's attempt given back, then a message hidden until then carries it on. Saved first, so the new
+    /// message never meets the old claim; if the send fails, this delivery throws and its own message, still held,
+    /// comes back and claims the queued job.
+    /// </summary>
+    private async Task DeferAsync(JobMessage message, JobEntity job, string messageId, Saver save, OriginPausedException pause, TimeSpan waited)
+    {
+        var delay = pause.Remaining < OriginPausedException.Shortest ? OriginPausedException.Shortest : pause.Remaining;
+        var (_, deferred) = await save(job, AfterWaiting(waited + delay, j => JobStateMachine.Defer(j, messageId, pause.Message))).ConfigureAwait(false);
+        if (deferred)
+        {
+            await queue.SendAsync([message], delay, CancellationToken.None).ConfigureAwait(false);
+            LogDeferred(job.Id, delay.TotalSeconds, pause.Message);
+        }
+    }
+
+    /// <summary>A change that also adds the time the run waited for its origin to the job's <see cref="JobEntity.PoliteWaitMs"/>.</summary>
+    private static Func<JobEntity, bool> AfterWaiting(TimeSpan waited, Func<JobEntity, bool> change) => j =>
+    {
+        if (!change(j))
+        {
+            return false;
+        }
+
+        if (waited >= TimeSpan.FromMilliseconds(1))
+        {
+            j.PoliteWaitMs = (j.PoliteWaitMs ?? 0) + (long)waited.TotalMilliseconds;
+        }
+
+        return true;
+    };
 
     /// <summary>Marks failed, with its last error, each unfinished job of a message the host moved to the poison queue.</summary>
     public async Task GiveUpAsync(string messageText, CancellationToken cancellationToken)
@@ -207,6 +246,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} failed and will be retried: {Error}")]
     private partial void LogTransient(string jobId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} put off for {Seconds:0.#} s without spending an attempt: {Reason}")]
+    private partial void LogDeferred(string jobId, double seconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} {Status}: {Words} words after {Attempts} attempt(s)")]
     private partial void LogFinished(string jobId, string status, long? words, int attempts);

@@ -79,6 +79,24 @@ public static class JobStateMachine
         return true;
     }
 
+    /// <summary>
+    /// Puts a claimed job back to queued because its origin asked Tally to wait (or its limits were busy): the attempt its
+    /// claim took is given back, as the page was never fetched; a hidden message carries it on.
+    /// </summary>
+    public static bool Defer(JobEntity job, string token, string reason)
+    {
+        if (!HoldsClaim(job, token))
+        {
+            return false;
+        }
+
+        job.JobStatus = JobStatus.Queued;
+        job.ClaimToken = null;
+        job.Attempts--;
+        job.Error = reason;
+        return true;
+    }
+
     /// <summary>Records a claimed job's count; <paramref name="revalidated"/> when a <c>304</c> confirmed the count kept from the URL's last fetch.</summary>
     public static bool Succeed(JobEntity job, string token, long words, long bytes, string? contentType, int httpStatus, DateTimeOffset now, TimeSpan ttl, bool revalidated = false)
     {

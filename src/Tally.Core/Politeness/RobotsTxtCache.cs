@@ -22,12 +22,23 @@ public sealed class RobotsTxtCache(IOptionsMonitor<PolitenessOptions> options, I
 
     /// <summary>The robots.txt rules that apply to Tally at <paramref name="origin"/>, fetching them with <paramref name="send"/> if not kept.</summary>
     /// <exception cref="FetchFailedException">robots.txt is unreachable (transient), or its host cannot be connected to for good.</exception>
+    /// <exception cref="OriginPausedException">The origin asked to wait before robots.txt could be fetched.</exception>
     public async Task<RobotsAgent> GetAsync(string origin, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
         while (true)
         {
             var entry = _origins.GetOrAdd(origin, o => new(() => FetchAsync(o, send)));
-            var verdicts = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            RobotsVerdicts verdicts;
+            try
+            {
+                verdicts = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OriginPausedException)
+            {
+                _origins.TryRemove(KeyValuePair.Create(origin, entry)); // the origin asked to wait: ask for robots.txt again after
+                throw;
+            }
+
             if (verdicts.Expires <= time.GetUtcNow())
             {
                 _origins.TryRemove(KeyValuePair.Create(origin, entry));

@@ -16,14 +16,14 @@ namespace Tally.Politeness;
 /// Most origins send no validators, and a lookup for each of their fetches would be a storage call wasted: an origin's
 /// own row records that it ever sent some, read once per origin per instance, and only then are its URLs looked up.
 /// </remarks>
-public sealed class ValidatorStore(TableServiceClient tables, TimeProvider time)
+public sealed class ValidatorStore(PolitenessStorage storage, TimeProvider time)
 {
     /// <summary>The table.</summary>
     public const string TableName = "TallyValidators";
 
     private const string OriginRow = "origin";
 
-    private readonly TableClient _table = tables.GetTableClient(TableName);
+    private readonly TableClient _table = storage.Tables.GetTableClient(TableName);
     private readonly Once _created = new();
     private readonly ConcurrentDictionary<string, Task<bool>> _sendsValidators = new();
 

@@ -36,6 +36,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("DeleteSchedule", "schedules/{name}", "delete", "Function")]
     [InlineData("Health", "health", "get", "Anonymous")]
     [InlineData("GetOverview", "overview", "get", "Function")]
+    [InlineData("ListOrigins", "origins", "get", "Function")]
     [InlineData("Dashboard", "dashboard", "get", "Anonymous")]      // the page and its assets hold nothing secret;
     [InlineData("DashboardAsset", "dashboard/{asset}", "get", "Anonymous")] // every figure comes from a keyed route
     public void HttpFunction_IsBoundToItsRouteMethodAndAuthLevel(string name, string route, string method, string authLevel)

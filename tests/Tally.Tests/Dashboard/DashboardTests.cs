@@ -387,6 +387,23 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task OriginsView_ShowsAPausedOrigin_WithItsReasonAsText()
+    {
+        const string reason = "it answered 429 Too Many Requests with Retry-After: 60 <b onmouseover=\"window.pwned=1\">x</b>";
+        var now = DateTimeOffset.UtcNow;
+        await _app.Get<Tally.Politeness.IOriginShares>().RenewAsync(
+            "http://paused.example", "dashboard-test", new Tally.Politeness.ShareRequest(16, 16, 0, 0, new Tally.Politeness.OriginPause(now.AddMinutes(1), reason)), now, default);
+
+        await OpenAsync("#/origins");
+
+        var row = _page.Locator("tr", new() { HasText = "http://paused.example" });
+        await Expect(row).ToContainTextAsync(reason);
+        Assert.Equal(0, await _page.Locator("main b").CountAsync());
+        await AssertAccessibleAsync();
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
     public async Task UnreachableApp_IsShownAsSuch_AndRecovers()
     {
         await OpenAsync("#/");
@@ -426,7 +443,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     {
         using var http = new HttpClient { BaseAddress = _server.BaseAddress };
 
-        foreach (var path in new[] { "/api/dashboard", "/api/dashboard/app.js", "/api/dashboard/app.css", "/api/dashboard/icon.svg" })
+        foreach (var path in new[] { "/api/dashboard", "/api/dashboard/app.js", "/api/dashboard/origins.js", "/api/dashboard/app.css", "/api/dashboard/icon.svg" })
         {
             using var response = await http.GetAsync(path);
             Assert.Equal(200, (int)response.StatusCode);

@@ -442,6 +442,13 @@
     input.focus();
   }
 
+  // --- Views other scripts add (origins.js), with the helpers they build them with. ---
+  const addedViews = {};
+  window.tally = Object.freeze({
+    h, api, heading, region, scroll, table, count, when, main,
+    addView: (section, view) => { addedViews[section] = view; },
+  });
+
   // --- Routing (#/section/id?query) and the refresh loop. ---
   let refresh = null;
   let generation = 0;
@@ -464,6 +471,7 @@
     else if (window.TallyViews && Object.hasOwn(window.TallyViews, section)) { // views in files of their own (schedules.js)
       refresh = window.TallyViews[section](parts, query, { main, h, api, region, heading, statusBadge, problemMessage, safely, dateTime });
     }
+    else if (addedViews[section]) refresh = addedViews[section](query);
     else refresh = overviewView();
     poll();
   }

@@ -1,0 +1,34 @@
+// Tally dashboard: the Origins view (GET /api/origins). The origins with fetches in flight or paused, across every
+// instance, with their current limit and any pause and its reason. Built with app.js's helpers: text nodes only.
+'use strict';
+
+(() => {
+  const { h, api, heading, region, scroll, table, count, when, main, addView } = window.tally;
+
+  addView('origins', () => {
+    const list = region('Origins');
+    main.append(
+      heading('Origins'),
+      list,
+      h('p', { class: 'note' },
+        'Origins with fetches in flight or paused, across every instance, as of their last renewal (every 2 s). ',
+        'The limit adapts: a 429, a 5xx or a failed connection halves it, successes raise it again.'));
+
+    return async () => {
+      const { body } = await api('GET', '/api/origins');
+      list.show(body.origins, (origins) => (origins.length === 0
+        ? h('p', {}, 'No origin has fetches in flight or is paused.')
+        : scroll('Origins', table('Origins with fetches in flight or paused',
+          [['Origin'], ['In flight', 'num'], ['Limit', 'num'], ['Paused until'], ['Reason']],
+          origins.map((o) => h('tr', {},
+            h('td', {}, o.origin),
+            h('td', { class: 'num' }, count(o.inFlight)),
+            h('td', { class: 'num' }, count(o.limit)),
+            h('td', {}, when(o.pausedUntil)),
+            h('td', {}, o.reason || '–')))))));
+    };
+  });
+
+  // app.js routed before this view was added: an address that opens on it is routed again.
+  if (location.hash.startsWith('#/origins')) window.dispatchEvent(new HashChangeEvent('hashchange'));
+})();
