@@ -56,6 +56,7 @@ var tallySettings = {
   Tally__Jobs__MaxUrlsPerRequest: '1000'
   Tally__Jobs__MaxListSize: '200'
   Tally__Jobs__ClaimTimeout: '00:10:00' // host.json functionTimeout: no run outlives it
+  Tally__Jobs__MaxDelay: '90.00:00:00'
   Tally__Jobs__HeartbeatInterval: '00:00:10'
   Tally__Jobs__HeartbeatTimeout: '00:00:30'
   Tally__Jobs__MaxRevivals: '3'
