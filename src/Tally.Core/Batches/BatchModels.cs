@@ -19,9 +19,10 @@ namespace Tally.Batches;
 /// <param name="UrlCount">How many URLs the batch has (with slices).</param>
 /// <param name="GenerationSize">How many slices one generation of the orchestration starts before it continues as new.</param>
 /// <param name="Carried">Where the previous generation left off; null in the first.</param>
+/// <param name="CallbackUrl">Where to call when the batch ends; null for nowhere.</param>
 public sealed record BatchRequest(
     IReadOnlyList<string> Urls, int MaxParallelism, BatchRetry Retry, int ChunkSize = 0, int SliceSize = 0, int UrlCount = 0,
-    int GenerationSize = 0, BatchCarry? Carried = null)
+    int GenerationSize = 0, BatchCarry? Carried = null, string? CallbackUrl = null)
 {
     /// <summary>How many URLs the batch has, whichever way it carries them.</summary>
     public int Total => SliceSize > 0 ? UrlCount : Urls.Count;

@@ -1,12 +1,13 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Tally.Callbacks;
 using Tally.Jobs;
 
 namespace Tally.Batches;
 
 /// <summary>What the batches API does, on the Durable client the function binds.</summary>
-public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<JobsOptions> jobs, TimeProvider time)
+public sealed class BatchService(BatchStore store, CallbackService callbacks, IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<JobsOptions> jobs, TimeProvider time)
 {
     /// <summary>How long a Durable client call may take before the request answers 503.</summary>
     internal static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(8);
@@ -36,7 +37,14 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
     /// something that must start its batch once (a schedule's occurrence), or a new one when null. With a key the start can
     /// be repeated: a batch that exists under it is left as it is, and a failed start leaves its URL blobs for the next try.
     /// </summary>
-    public async Task<string> StartAsync(DurableTaskClient client, IReadOnlyList<Uri> urls, int? maxParallelism, string? requestKey, CancellationToken cancellationToken)
+    /// <param name="client">The Durable client.</param>
+    /// <param name="urls">The URLs, already checked.</param>
+    /// <param name="maxParallelism">The parallelism asked for, if any.</param>
+    /// <param name="requestKey">The key to start under, or null for a new one.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="callbackUrl">Where to call when the batch ends, if anywhere.</param>
+    public async Task<string> StartAsync(
+        DurableTaskClient client, IReadOnlyList<Uri> urls, int? maxParallelism, string? requestKey, CancellationToken cancellationToken, Uri? callbackUrl = null)
     {
         if (requestKey is not null)
         {
@@ -50,7 +58,7 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
         var settings = options.CurrentValue;
         var parallelism = maxParallelism ?? settings.DefaultParallelism;
         var sliceSize = settings.SliceSize > 0 ? settings.SliceSize : BatchOrchestration.SliceSizeFor(parallelism);
-        var request = new BatchRequest([], parallelism, new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds), SliceSize: sliceSize, UrlCount: urls.Count, GenerationSize: settings.SlicesPerGeneration);
+        var request = new BatchRequest([], parallelism, new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds), SliceSize: sliceSize, UrlCount: urls.Count, GenerationSize: settings.SlicesPerGeneration, CallbackUrl: callbackUrl?.AbsoluteUri);
         var id = IdOf(requestKey ?? JobIds.NewKey(time.GetUtcNow()));
         await store.WriteUrlsAsync(id, [.. urls.Select(u => u.AbsoluteUri)], sliceSize, cancellationToken).ConfigureAwait(false);
         try
@@ -103,8 +111,30 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
             instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage : null)
         {
             NextPages = result is not null && total > FirstPageSize ? $"{Batch.StatusPath(id)}/pages?offset={FirstPageSize}&limit={FirstPageSize}" : null,
+            Callback = request?.CallbackUrl is { } url ? await CallbackOfAsync(instance, url, progress, cancellationToken).ConfigureAwait(false) : null,
         };
     }
+
+    /// <summary>
+    /// A batch's callback. A terminated batch's end is recorded by the terminate request, which may die after the terminate
+    /// and before the record (the orchestration, terminated, runs no more code): the first read after that records it.
+    /// </summary>
+    private async Task<CallbackState> CallbackOfAsync(OrchestrationMetadata instance, string url, BatchProgress progress, CancellationToken cancellationToken)
+    {
+        if (instance.RuntimeStatus == OrchestrationRuntimeStatus.Terminated && !await callbacks.BatchRecordedAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false))
+        {
+            await RecordTerminatedAsync(instance, url, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await callbacks.BatchStateAsync(instance.InstanceId, url, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task RecordTerminatedAsync(OrchestrationMetadata instance, string url, BatchProgress progress, CancellationToken cancellationToken) =>
+        callbacks.BatchEndedAsync(
+            new BatchEnd(instance.InstanceId, url, "terminated", progress.Total, progress.Done, progress.Failed, 0, TerminateReason, time.GetUtcNow()), cancellationToken);
+
+    /// <summary>What a terminated batch's output says.</summary>
+    private const string TerminateReason = "Terminated by DELETE /api/batches";
 
     /// <summary>A slice of a batch's per-page results, in the order of its URLs; null when there is no such batch.</summary>
     /// <remarks>Results exist once the batch has completed; before that the slice is empty and <see cref="BatchPages.Total"/> is the URL count.</remarks>
@@ -198,11 +228,12 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
         instance.LastUpdatedAt,
         Batch.StatusPath(instance.InstanceId));
 
-    /// <summary>Terminates a running batch.</summary>
+    /// <summary>Terminates a running batch, and records the call its end owes, if it has a callback.</summary>
+    /// <remarks>A terminated orchestration runs no more code, so the call is recorded here, after the terminate; if this dies between the two, the next read of the batch records it.</remarks>
     public async Task<BatchChange> TerminateAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
-        // Status only: the inputs and outputs (up to 10,000 URLs and their pages) are not needed to decide.
-        var instance = IsBatchId(id) ? await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: false, ct), cancellationToken).ConfigureAwait(false) : null;
+        // Inputs are small (counts and the callback; a batch's URLs are in blobs), and the callback is in them.
+        var instance = IsBatchId(id) ? await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false) : null;
         if (instance is null)
         {
             return BatchChange.NotFound;
@@ -216,10 +247,16 @@ public sealed class BatchService(BatchStore store, IOptionsMonitor<BatchesOption
         await WithinDeadlineAsync(
             async ct =>
             {
-                await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = "Terminated by DELETE /api/batches", Recursive = true }, ct).ConfigureAwait(false);
+                await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = TerminateReason, Recursive = true }, ct).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
+        if (instance.ReadInputAs<BatchRequest>()?.CallbackUrl is { } url)
+        {
+            var progress = instance.ReadCustomStatusAs<BatchProgress>() ?? new BatchProgress(0, instance.ReadInputAs<BatchRequest>()!.Total, 0);
+            await RecordTerminatedAsync(instance, url, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         return BatchChange.Changed;
     }
 
@@ -300,6 +337,10 @@ public sealed record Batch(
     /// <summary>Where the results after the first page are, when there are more.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? NextPages { get; init; }
+
+    /// <summary>Where and how its end's call stands, when it was started with a <c>callbackUrl</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public CallbackState? Callback { get; init; }
 
     /// <summary>The path at which a batch's state is read.</summary>
     public static string StatusPath(string id) => $"/api/batches/{id}";

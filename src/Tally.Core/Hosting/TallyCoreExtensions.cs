@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tally.Batches;
+using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Idempotency;
 using Tally.Jobs;
@@ -43,6 +44,7 @@ public static class TallyCoreExtensions
         services.TryAddSingleton<IdempotentCreation>();
         services.TryAddSingleton<IdempotentEnqueue>();
         services.TryAddSingleton<IdempotentBatchStart>();
+        services.AddTallyCallbacks();
 
         services.AddOptions<BatchesOptions>().BindConfiguration(BatchesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<BatchService>();

@@ -32,6 +32,10 @@ public sealed record Job(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public long? PoliteWaitMs { get; init; }
 
+    /// <summary>Where and how its completion call stands, when it was enqueued with a <c>callbackUrl</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Callbacks.CallbackState? Callback { get; init; }
+
     /// <summary>The path at which a job's state is read.</summary>
     public static string StatusPath(string id) => $"/api/jobs/{id}";
 }

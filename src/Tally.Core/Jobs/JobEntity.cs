@@ -83,6 +83,12 @@ public sealed class JobEntity : ITableEntity
     /// <summary>After this the job reads as unknown and is purged.</summary>
     public DateTimeOffset ExpiresAt { get; set; }
 
+    /// <summary>Where a call goes when the job (or, in request mode, its request) is final; null for none.</summary>
+    public string? CallbackUrl { get; set; }
+
+    /// <summary><c>request</c> when one call covers the whole request; null for a call per job.</summary>
+    public string? CallbackMode { get; set; }
+
     /// <summary>The job id.</summary>
     public string Id => PartitionKey + RowKey;
 
@@ -96,5 +102,11 @@ public sealed class JobEntity : ITableEntity
     /// <summary>The job as the API shows it.</summary>
     public Job ToJob() => new(
         Id, Url, Status, Words, Bytes, ContentType, HttpStatus, Attempts, Error,
-        EnqueuedAt, StartedAt, FinishedAt, ExpiresAt, Job.StatusPath(Id)) { RunAt = RunAt, Revalidated = Revalidated, PoliteWaitMs = PoliteWaitMs };
+        EnqueuedAt, StartedAt, FinishedAt, ExpiresAt, Job.StatusPath(Id))
+    {
+        RunAt = RunAt,
+        Revalidated = Revalidated,
+        PoliteWaitMs = PoliteWaitMs,
+        Callback = CallbackUrl is null ? null : Callbacks.CallbackState.Pending(CallbackUrl),
+    };
 }

@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Politeness;
 using Tally.Telemetry;
@@ -16,7 +17,7 @@ namespace Tally.Jobs;
 /// a finished result, and a job left running by a dead worker is taken over when its message returns.
 /// </remarks>
 public sealed partial class JobRunner(
-    JobStore store, JobQueue queue, RevalidatingFetcher pages, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, JobHeartbeat heartbeat, ILogger<JobRunner> logger)
+    JobStore store, JobQueue queue, RevalidatingFetcher pages, CallbackService callbacks, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, JobHeartbeat heartbeat, ILogger<JobRunner> logger)
 {
     /// <summary>Runs the jobs a <c>tally-jobs</c> message names, all at once.</summary>
     /// <param name="messageText">The message.</param>
@@ -92,14 +93,24 @@ public sealed partial class JobRunner(
         await RunClaimedAsync(message, job, messageId, (claimed, change) => store.UpdateAsync(claimed.Id, change, claimed, CancellationToken.None), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>What a delivery does with a job it did not claim: a run not saved yet is waited for (the message comes again); anything else is dropped.</summary>
+    /// <summary>
+    /// What a delivery does with a job it did not claim: a run not saved yet is waited for (the message comes again); a
+    /// final job's callback is recorded again, as the delivery that finished it may have died before it did; anything
+    /// else is dropped.
+    /// </summary>
     /// <exception cref="JobRetryException">The message is ahead of its record: deliver it again.</exception>
-    private Task NotClaimedAsync(JobMessage message, JobEntity? job, ClaimOutcome outcome)
+    private async Task NotClaimedAsync(JobMessage message, JobEntity? job, ClaimOutcome outcome)
     {
         LogSkipped(message.JobId, message.Run, job is null ? "gone" : outcome.ToString().ToLowerInvariant());
-        return outcome is ClaimOutcome.Ahead or ClaimOutcome.NotDue
-            ? Task.FromException(new JobRetryException(message.JobId, outcome == ClaimOutcome.Ahead ? $"run {message.Run} is not saved yet" : "it is not due yet"))
-            : Task.CompletedTask;
+        if (outcome is ClaimOutcome.Ahead or ClaimOutcome.NotDue)
+        {
+            throw new JobRetryException(message.JobId, outcome == ClaimOutcome.Ahead ? $"run {message.Run} is not saved yet" : "it is not due yet");
+        }
+
+        if (outcome == ClaimOutcome.Finished && job?.Run == message.Run)
+        {
+            await callbacks.JobFinalAsync(job, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Saves a change to a claimed job. Not canceled with the invocation: the work is done, and losing its outcome would cost a refetch.</summary>
@@ -197,6 +208,11 @@ public sealed partial class JobRunner(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId, ["Run"] = message.Run });
         var (job, failed) = await store.UpdateAsync(
             message.JobId, j => JobStateMachine.GiveUp(j, message.Run, time.GetUtcNow(), Ttl), null, cancellationToken).ConfigureAwait(false);
+        if (job?.Run == message.Run)
+        {
+            await callbacks.JobFinalAsync(job, CancellationToken.None).ConfigureAwait(false); // again on a redelivery, if this died first
+        }
+
         if (failed)
         {
             metrics.JobFinished(JobStatus.Failed.ToName());
@@ -225,6 +241,7 @@ public sealed partial class JobRunner(
         var (job, finished) = saved;
         if (finished)
         {
+            await callbacks.JobFinalAsync(job!, CancellationToken.None).ConfigureAwait(false);
             metrics.JobFinished(job!.Status);
             throughput.JobFinished(job.Status, job.Words ?? 0, job.Bytes ?? 0);
             LogFinished(job.Id, job.Status, job.Words, job.Attempts);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tally.Callbacks;
 using Microsoft.Extensions.Options;
 using Tally.Time;
 
@@ -6,7 +7,7 @@ namespace Tally.Jobs;
 
 /// <summary>What the jobs API does: enqueue, read, list, retry and cancel jobs.</summary>
 public sealed partial class JobService(
-    JobStore store, JobQueue queue, IOptionsMonitor<JobsOptions> options, TimeProvider time, ILogger<JobService> logger)
+    JobStore store, JobQueue queue, CallbackService callbacks, IOptionsMonitor<JobsOptions> options, TimeProvider time, ILogger<JobService> logger)
 {
     /// <summary>How many storage calls one request makes at once.</summary>
     private const int Parallelism = 32;
@@ -47,15 +48,16 @@ public sealed partial class JobService(
     /// <paramref name="enqueuedAt"/> when given: a repeated request under its first key answers its first answer
     /// (see <see cref="Accepted"/>).
     /// </summary>
+    /// <param name="callback">Where to call when the jobs are final, if anywhere.</param>
     public async Task<IReadOnlyList<Job>> EnqueueAsync(
-        IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string? requestKey, DateTimeOffset? enqueuedAt, CancellationToken cancellationToken)
+        IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string? requestKey, DateTimeOffset? enqueuedAt, CancellationToken cancellationToken, CallbackTarget? callback = null)
     {
         var now = enqueuedAt ?? time.GetUtcNow();
         runAt = runAt > now ? runAt : null;
 
         // A delayed request's key carries its due time, so its jobs are listed, and purged, by the hour they run in.
         var key = requestKey ?? JobIds.NewKey(runAt ?? now);
-        var jobs = NewJobs(urls, runAt, key, now);
+        var jobs = NewJobs(urls, runAt, key, now, callback);
         var chunks = jobs.Chunk(JobStore.TransactionSize).ToArray();
         var attempted = new bool[chunks.Length];
         var committing = false;
@@ -94,7 +96,7 @@ public sealed partial class JobService(
         return Answer(NewJobs(urls, runAt, requestKey, enqueuedAt), (runAt ?? enqueuedAt) + options.CurrentValue.ResultTtl);
     }
 
-    private static JobEntity[] NewJobs(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string key, DateTimeOffset now) =>
+    private static JobEntity[] NewJobs(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string key, DateTimeOffset now, CallbackTarget? callback = null) =>
         [.. urls.Select((url, i) => new JobEntity
         {
             PartitionKey = key,
@@ -104,6 +106,8 @@ public sealed partial class JobService(
             RunAt = runAt,
             EnqueuedAt = now,
             ExpiresAt = now + ProvisionalLifetime,
+            CallbackUrl = callback?.Url.AbsoluteUri,
+            CallbackMode = callback?.Mode == CallbackModes.Request ? CallbackModes.Request : null,
         })];
 
     private static IReadOnlyList<Job> Answer(JobEntity[] jobs, DateTimeOffset expiresAt)
@@ -117,9 +121,14 @@ public sealed partial class JobService(
         return Array.ConvertAll(jobs, job => job.ToJob());
     }
 
-    /// <summary>A job's state, or null when it is unknown or expired.</summary>
-    public async Task<Job?> GetAsync(string id, CancellationToken cancellationToken) =>
-        (await FindLiveAsync(id, cancellationToken).ConfigureAwait(false))?.ToJob();
+    /// <summary>A job's state, with its callback's, or null when it is unknown or expired.</summary>
+    public async Task<Job?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var job = await FindLiveAsync(id, cancellationToken).ConfigureAwait(false);
+        return job?.CallbackUrl is null
+            ? job?.ToJob()
+            : job.ToJob() with { Callback = await callbacks.JobStateAsync(job, cancellationToken).ConfigureAwait(false) };
+    }
 
     /// <summary>The most recent unexpired jobs in <paramref name="status"/>, newest first, a page at a time.</summary>
     /// <param name="status">The status.</param>
@@ -167,10 +176,10 @@ public sealed partial class JobService(
         return await ChangeAsync(id, live, job => JobStateMachine.Retry(job, run, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Cancels a job that is still queued or scheduled; its message then finds it final and is dropped.</summary>
+    /// <summary>Cancels a job that is still queued or scheduled, and records its callback; its message then finds it final (and records the callback again if this died first).</summary>
     public async Task<JobChange> CancelAsync(string id, CancellationToken cancellationToken) =>
         await FindLiveAsync(id, cancellationToken).ConfigureAwait(false) is { } live
-            ? await ChangeAsync(id, live, job => JobStateMachine.Cancel(job, time.GetUtcNow(), Ttl), cancellationToken).ConfigureAwait(false)
+            ? await ChangeAsync(id, live, job => JobStateMachine.Cancel(job, time.GetUtcNow(), Ttl), cancellationToken, callbacks.JobFinalAsync).ConfigureAwait(false)
             : new JobChange(JobChangeOutcome.NotFound, null);
 
     private TimeSpan Ttl => options.CurrentValue.ResultTtl;
@@ -224,12 +233,18 @@ public sealed partial class JobService(
         }
     }
 
-    private async Task<JobChange> ChangeAsync(string id, JobEntity live, Func<JobEntity, bool> change, CancellationToken cancellationToken)
+    private async Task<JobChange> ChangeAsync(
+        string id, JobEntity live, Func<JobEntity, bool> change, CancellationToken cancellationToken, Func<JobEntity, CancellationToken, Task>? changed = null)
     {
-        var (job, changed) = await store.UpdateAsync(id, change, live, cancellationToken).ConfigureAwait(false);
+        var (job, saved) = await store.UpdateAsync(id, change, live, cancellationToken).ConfigureAwait(false);
+        if (saved && changed is not null)
+        {
+            await changed(job!, cancellationToken).ConfigureAwait(false);
+        }
+
         return job is null
             ? new JobChange(JobChangeOutcome.NotFound, null)
-            : new JobChange(changed ? JobChangeOutcome.Changed : JobChangeOutcome.Conflict, job.ToJob(), job.Run);
+            : new JobChange(saved ? JobChangeOutcome.Changed : JobChangeOutcome.Conflict, job.ToJob(), job.Run);
     }
 
     private async Task<JobEntity?> FindLiveAsync(string id, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Tally.Batches;
+using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Functions.Http;
 using Tally.Idempotency;
@@ -11,7 +12,7 @@ using Tally.Idempotency;
 namespace Tally.Functions.Batches;
 
 /// <summary>The <c>/api/batches</c> routes: each binds its request and the Durable client, and hands them to <see cref="BatchService"/>.</summary>
-public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<BatchesOptions> options)
+public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<CallbacksOptions> callbacks)
 {
     /// <summary><c>POST /api/batches</c>: start a fan-out over many URLs.</summary>
     [Function(nameof(StartBatch))]
@@ -21,7 +22,7 @@ public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, 
         CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var (list, problem) = await UrlListRequest.Batch(settings.MaxUrls, settings.MaxParallelism).ReadAsync(request, fetch.CurrentValue, cancellationToken);
+        var (list, problem) = await UrlListRequest.Batch(settings.MaxUrls, settings.MaxParallelism).ReadAsync(request, fetch.CurrentValue, callbacks.CurrentValue, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -32,12 +33,20 @@ public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, 
             return keyProblem!;
         }
 
+        if (key is not null && list.Callback is not null)
+        {
+            return Problems.BadRequest("\"callbackUrl\" cannot be combined with an Idempotency-Key yet: send one or the other. Nothing was started.");
+        }
+
         return key is null
-            ? Started(await batches.StartAsync(client, list.Urls, list.MaxParallelism, cancellationToken))
+            ? Started(await batches.StartAsync(client, list.Urls, list.MaxParallelism, null, cancellationToken, list.Callback?.Url), list.Callback?.Url)
             : IdempotencyHeader.Answer(await once.StartAsync(key, client, list.Urls, list.MaxParallelism, cancellationToken), key, Started);
     }
 
-    private static IActionResult Started(string id) => new AcceptedResult(Batch.StatusPath(id), new { id, status = "pending", statusUrl = Batch.StatusPath(id) });
+    private static IActionResult Started(string id) => Started(id, null);
+
+    private static IActionResult Started(string id, Uri? callbackUrl) => new AcceptedResult(
+        Batch.StatusPath(id), new StartedBatch(id, "pending", Batch.StatusPath(id), callbackUrl is null ? null : CallbackState.Pending(callbackUrl.AbsoluteUri)));
 
     /// <summary><c>GET /api/batches/{id}</c>: status, progress, and the gathered result once completed.</summary>
     [Function(nameof(GetBatch))]
@@ -104,6 +113,17 @@ public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, 
     private static ObjectResult UnknownBatch(string id) =>
         Problems.NotFound($"There is no batch '{id}'. Finished batches are purged after the result TTL, so it may have expired.");
 }
+
+/// <summary>A batch just started, as <c>POST /api/batches</c> answers it.</summary>
+/// <param name="Id">The batch.</param>
+/// <param name="Status"><c>pending</c>.</param>
+/// <param name="StatusUrl">Where its state is read.</param>
+/// <param name="Callback">Its end's call, pending, when it has a <c>callbackUrl</c>.</param>
+public sealed record StartedBatch(
+    string Id,
+    string Status,
+    string StatusUrl,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] CallbackState? Callback);
 
 /// <summary>A page of batches.</summary>
 /// <param name="Batches">The batches, newest first: status and times; each one's progress and result are at its <c>statusUrl</c>.</param>

@@ -10,7 +10,8 @@ namespace Tally.Functions.Http;
 /// <param name="MaxParallelism">The <c>maxParallelism</c> given, if any.</param>
 /// <param name="RunAt">For jobs, the <c>runAt</c> text given, if any.</param>
 /// <param name="Delay">For jobs, the <c>delay</c> text given, if any.</param>
-internal sealed record UrlList(IReadOnlyList<Uri> Urls, int? MaxParallelism, string? RunAt = null, string? Delay = null)
+/// <param name="Callback">Where to call when the work is final (<c>callbackUrl</c>, <c>callbackMode</c>), if anywhere.</param>
+internal sealed record UrlList(IReadOnlyList<Uri> Urls, int? MaxParallelism, string? RunAt = null, string? Delay = null, Tally.Callbacks.CallbackTarget? Callback = null)
 {
     /// <summary>What the request asks for, as a hash: the same for a retry of it, whatever its JSON's spacing or order.</summary>
     public string Fingerprint => Tally.Idempotency.IdempotencyKey.FingerprintOf(
@@ -44,7 +45,8 @@ internal sealed class UrlListRequest
     private string Verb => IsBatch ? "started" : "enqueued";
 
     /// <summary>The URLs asked for, or the problem answer that explains why there are none.</summary>
-    public async Task<(UrlList? List, IActionResult? Problem)> ReadAsync(HttpRequest request, FetchOptions fetch, CancellationToken cancellationToken)
+    public async Task<(UrlList? List, IActionResult? Problem)> ReadAsync(
+        HttpRequest request, FetchOptions fetch, Tally.Callbacks.CallbacksOptions callbacks, CancellationToken cancellationToken)
     {
         if (JsonContentType.Refusal(request) is { } refusal)
         {
@@ -94,8 +96,14 @@ internal sealed class UrlListRequest
                 return (null, timingProblem);
             }
 
+            var (callback, callbackProblem) = CallbackRequest.Read(document.RootElement, fetch, callbacks, IsBatch, texts!.Count, Verb);
+            if (callbackProblem is not null)
+            {
+                return (null, callbackProblem);
+            }
+
             var (urls, urlProblem) = Check(texts!, fetch);
-            return urlProblem is not null ? (null, urlProblem) : (new UrlList(urls!, parallelism, runAt, delay), null);
+            return urlProblem is not null ? (null, urlProblem) : (new UrlList(urls!, parallelism, runAt, delay, callback), null);
         }
     }
 

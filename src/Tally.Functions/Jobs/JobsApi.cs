@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Functions.Http;
 using Tally.Idempotency;
@@ -12,14 +13,14 @@ using Tally.Jobs.Search;
 namespace Tally.Functions.Jobs;
 
 /// <summary>The <c>/api/jobs</c> routes: each binds its request and hands it to <see cref="JobService"/>.</summary>
-public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> options, TimeProvider time, IdempotentEnqueue once)
+public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> options, TimeProvider time, IdempotentEnqueue once, IOptionsMonitor<CallbacksOptions> callbacks)
 {
     /// <summary><c>POST /api/jobs</c>: enqueue one URL or many, to run now or, with <c>runAt</c> or <c>delay</c>, later.</summary>
     [Function(nameof(EnqueueJobs))]
     public async Task<IActionResult> EnqueueJobs(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (list, problem) = await UrlListRequest.Jobs(options.CurrentValue.MaxUrlsPerRequest).ReadAsync(request, fetch.CurrentValue, cancellationToken);
+        var (list, problem) = await UrlListRequest.Jobs(options.CurrentValue.MaxUrlsPerRequest).ReadAsync(request, fetch.CurrentValue, callbacks.CurrentValue, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -36,8 +37,13 @@ public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<F
             return keyProblem!;
         }
 
+        if (key is not null && list.Callback is not null)
+        {
+            return Problems.BadRequest("\"callbackUrl\" cannot be combined with an Idempotency-Key yet: send one or the other. Nothing was enqueued.");
+        }
+
         return key is null
-            ? Accepted(await jobs.EnqueueAsync(list.Urls, runAt, null, cancellationToken))
+            ? Accepted(await jobs.EnqueueAsync(list.Urls, runAt, null, null, cancellationToken, list.Callback))
             : IdempotencyHeader.Answer(await once.EnqueueAsync(key, list.Urls, runAt, cancellationToken), key, Accepted);
     }
 
