@@ -11,9 +11,10 @@ namespace Tally.Callbacks;
 /// separated by a space, so a receiver holding either verifies.
 /// </summary>
 /// <remarks>
-/// Not the <c>StandardWebhooks</c> package's <c>Webhook.Sign</c>: that signs one secret at a time over a string body, and
-/// brings Newtonsoft.Json and Polly 7 into the app for a dozen lines. The tests verify every call with that package's
-/// own <c>Webhook.Verify</c>, and with Python's <c>hmac</c>, so the two implementations check each other.
+/// Not the <c>StandardWebhooks</c> package's <c>StandardWebhook.Sign</c>: it takes the body as characters (so each attempt
+/// would decode the stored bytes and the package encode them again) and one secret an instance, where this signs the bytes
+/// as sent with every secret of a rotation. The tests verify every call with that package's own <c>Verify</c>, and with
+/// Python's <c>hmac</c>, so independent implementations check this one.
 /// </remarks>
 public sealed class WebhookSigner(IOptionsMonitor<CallbacksOptions> options)
 {
