@@ -38,6 +38,9 @@ public sealed class BatchApp : IAsyncDisposable
 
     public BatchStore Store => _services.GetRequiredService<BatchStore>();
 
+    /// <summary>The app's services.</summary>
+    public IServiceProvider Services => _services;
+
     /// <summary>Fails the app's blob calls on purpose.</summary>
     public StorageFaults Faults { get; private init; } = new();
 
@@ -51,6 +54,8 @@ public sealed class BatchApp : IAsyncDisposable
             ["AzureWebJobsStorage"] = storage,
             ["Tally:Fetch:AllowPrivateNetworks"] = "true",
             ["Tally:Batches:RetryInterval"] = "00:00:00.050",
+            ["Tally:Callbacks:SigningSecret"] = Receiver.Secret,
+            ["Tally:Callbacks:RetryDelays"] = "00:00:00.2,00:00:00.2",
             [Azurite.TryTimeoutSetting.Key] = Azurite.TryTimeoutSetting.Value,
         }).Build();
         var services = new ServiceCollection();
@@ -79,7 +84,8 @@ public sealed class BatchApp : IAsyncDisposable
         void Register(DurableTaskRegistry registry) => registry
             .AddOrchestratorFunc<BatchRequest, BatchResult>(nameof(BatchFunctions.RunBatch), (context, _) => functions.RunBatch(context))
             .AddActivityFunc<SliceWork, SliceSummary>(nameof(BatchFunctions.CountBatchSlice), (context, work) => functions.CountBatchSlice(work, CancellationToken.None))
-            .AddActivityFunc<string, PageResult>(nameof(BatchFunctions.CountBatchPage), (context, url) => functions.CountBatchPage(url, CancellationToken.None));
+            .AddActivityFunc<string, PageResult>(nameof(BatchFunctions.CountBatchPage), (context, url) => functions.CountBatchPage(url, CancellationToken.None))
+            .AddActivityFunc<Tally.Callbacks.BatchEnd>(nameof(BatchFunctions.RecordBatchCallback), (context, end) => functions.RecordBatchCallback(end, CancellationToken.None));
 
         if (azureStorage is not null)
         {
