@@ -34,6 +34,10 @@ param taskHubName string = 'TallyHub'
 @description('How long job results are kept (Tally:Jobs:ResultTtl, a .NET TimeSpan).')
 param resultTtl string = '1.00:00:00'
 
+@secure()
+@description('The callback signing secret (Tally:Callbacks:SigningSecret): whsec_ and a base64 key, kept in Key Vault. Empty: no callbacks.')
+param callbackSigningSecret string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var appName = 'func-tally-${token}'
@@ -83,6 +87,18 @@ module roles 'modules/roles.bicep' = {
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  scope: resourceGroup
+  params: {
+    name: 'kv-tally-${take(token, 13)}'
+    location: location
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+    callbackSigningSecret: callbackSigningSecret
+    withCallbacks: !empty(callbackSigningSecret)
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   scope: resourceGroup
   dependsOn: [roles]
@@ -100,6 +116,7 @@ module functionApp 'modules/functionapp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     taskHubName: taskHubName
     resultTtl: resultTtl
+    callbacksSigningReference: keyVault.outputs.signingReference
   }
 }
 

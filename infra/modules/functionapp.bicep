@@ -12,6 +12,8 @@ param maximumInstanceCount int
 param instanceMemoryMB int
 param taskHubName string
 param resultTtl string
+@description('Tally:Callbacks:SigningSecret as an app setting: a Key Vault reference, or empty for no callbacks.')
+param callbacksSigningReference string
 
 // Built from the name rather than read from the account, so the settings are known when the deployment starts.
 var blobEndpoint = 'https://${storageAccountName}.blob.${environment().suffixes.storage}/'
@@ -67,6 +69,10 @@ var tallySettings = {
   Tally__Batches__SlicesPerGeneration: '100'
   Tally__Batches__RetryAttempts: '4'
   Tally__Batches__RetryInterval: '00:00:02'
+  Tally__Callbacks__SigningSecret: callbacksSigningReference // read from Key Vault with the app's identity
+  Tally__Callbacks__PreviousSigningSecret: '' // set during a rotation to the secret receivers still hold
+  Tally__Callbacks__RetryDelays: '00:00:05,00:01:00,00:10:00,01:00:00,03:00:00,06:00:00'
+  Tally__Callbacks__Timeout: '00:00:10'
 }
 
 var settings = union(storageSettings, telemetrySettings, tallySettings)
@@ -83,6 +89,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: identityId // Key Vault references resolve with the app's user-assigned identity
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'

@@ -6,9 +6,9 @@ using Tally.Tests.Infrastructure;
 namespace Tally.Tests.Callbacks;
 
 /// <summary>Bad callback input answers 400 problem+json at the request, and enqueues nothing.</summary>
-[Collection(StorageCollection.Name)]
+[Collection(CallbackCollection.Name)]
 public sealed class CallbackRequestTests(Azurite azurite, Receiver receiver)
-    : CallbackAppTests(azurite, receiver, new Dictionary<string, string?> { ["Tally:Fetch:AllowPrivateNetworks"] = "false" }), IClassFixture<Receiver>
+    : CallbackAppTests(azurite, receiver, new Dictionary<string, string?> { ["Tally:Fetch:AllowPrivateNetworks"] = "false" })
 {
     [Theory]
     [InlineData("ftp://hooks.example.net/tally", "uses the 'ftp' scheme")]

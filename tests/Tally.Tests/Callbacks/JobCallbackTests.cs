@@ -7,8 +7,8 @@ using Tally.Tests.Infrastructure;
 namespace Tally.Tests.Callbacks;
 
 /// <summary>Jobs with a <c>callbackUrl</c>, run by the app's own worker on Azurite, calling a real receiver that verifies every signature with the Standard Webhooks package.</summary>
-[Collection(StorageCollection.Name)]
-public sealed class JobCallbackTests(Azurite azurite, Origin origin, Receiver receiver) : CallbackAppTests(azurite, receiver), IClassFixture<Receiver>
+[Collection(CallbackCollection.Name)]
+public sealed class JobCallbackTests(Azurite azurite, Origin origin, Receiver receiver) : CallbackAppTests(azurite, receiver)
 {
     [Fact]
     public async Task SucceededJob_CallsBackOnce_WithASignedJobSucceededEvent_ThatTheStandardWebhooksPackageVerifies()

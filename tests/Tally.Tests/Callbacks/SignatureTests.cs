@@ -5,8 +5,8 @@ using Tally.Tests.Infrastructure;
 namespace Tally.Tests.Callbacks;
 
 /// <summary>Real calls, verified by the README's Python receiver code (the standard library's <c>hmac</c>), independent of Tally's signer.</summary>
-[Collection(StorageCollection.Name)]
-public sealed class SignatureTests(Azurite azurite, Origin origin, Receiver receiver) : CallbackAppTests(azurite, receiver), IClassFixture<Receiver>
+[Collection(CallbackCollection.Name)]
+public sealed class SignatureTests(Azurite azurite, Origin origin, Receiver receiver) : CallbackAppTests(azurite, receiver)
 {
     [Fact]
     public async Task ReadmePythonVerifier_AcceptsTallysCalls_AndRefusesTamperedBodiesStaleTimestampsAndOtherSecrets()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Deque.AxeCore.Playwright;
 using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Tally.Functions.Batches;
 using Tally.Functions.Dashboard;
@@ -35,6 +36,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         {
             ["Tally:Batches:RetryInterval"] = "00:00:00.050",
             ["Tally:Batches:SliceSize"] = "4", // progress moves every 4 pages, so a test can hold a batch part-way
+            ["Tally:Callbacks:SigningSecret"] = Receiver.Secret,
         });
         await _app.ClearQueuesAsync();
         _durable = await BatchApp.StartTestHostAsync(_app.Get<BatchFunctions>());
@@ -418,6 +420,44 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task FailedDelivery_IsListed_AndRedeliveredFromTheDeliveriesPage()
+    {
+        var receiver = new Receiver();
+        await receiver.InitializeAsync();
+        try
+        {
+            await RedeliverFromTheDeliveriesPageAsync(receiver);
+        }
+        finally
+        {
+            await receiver.DisposeAsync();
+        }
+    }
+
+    private async Task RedeliverFromTheDeliveriesPageAsync(Receiver receiver)
+    {
+        var hook = receiver.Failing(1, 410);
+        var id = (await _app.PostJobsAsync(JsonSerializer.Serialize(new { url = Origin.Page("x"), callbackUrl = hook }))).Text("id");
+        var delivery = Tally.Callbacks.DeliveryIds.Job(id, 1);
+        var deliveries = new CallbackQueueHost(_app.Queues, ActivatorUtilities.CreateInstance<Tally.Functions.Callbacks.CallbacksWorker>(_app.Services));
+        await _app.Host.DrainAsync();
+        await deliveries.UntilAsync(() => Task.FromResult(receiver.Calls(hook).Count == 1), what: "the first call");
+
+        await OpenAsync("#/deliveries");
+        var row = _page.Locator($"[data-delivery='{delivery}']");
+        await Expect(row).ToContainTextAsync("HTTP 410 Gone");
+        await AssertAccessibleAsync();
+        await row.GetByRole(AriaRole.Button).ClickAsync();
+
+        await Expect(_page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Redelivering {delivery}.");
+        await deliveries.UntilAsync(() => Task.FromResult(receiver.Calls(hook).Count == 2), what: "the redelivered call");
+        await OpenAsync("#/deliveries?status=delivered");
+        await Expect(_page.Locator($"[data-delivery='{delivery}']")).ToContainTextAsync("delivered");
+        Assert.Equal(receiver.Calls(hook)[0].Id, receiver.Calls(hook)[1].Id);
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
     public async Task OnAPhoneSizedWindow_NothingScrollsSideways_AndTheKeyboardReachesEverySection()
     {
         await _page.SetViewportSizeAsync(390, 844);
@@ -443,7 +483,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     {
         using var http = new HttpClient { BaseAddress = _server.BaseAddress };
 
-        foreach (var path in new[] { "/api/dashboard", "/api/dashboard/app.js", "/api/dashboard/origins.js", "/api/dashboard/app.css", "/api/dashboard/icon.svg" })
+        foreach (var path in new[] { "/api/dashboard", "/api/dashboard/app.js", "/api/dashboard/origins.js", "/api/dashboard/deliveries.js", "/api/dashboard/app.css", "/api/dashboard/icon.svg" })
         {
             using var response = await http.GetAsync(path);
             Assert.Equal(200, (int)response.StatusCode);

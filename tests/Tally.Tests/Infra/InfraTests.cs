@@ -15,6 +15,7 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
         ["Storage Queue Data Contributor"] = "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
         ["Storage Table Data Contributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
         ["Monitoring Metrics Publisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
+        ["Key Vault Secrets User"] = "4633458b-17de-408a-b874-0445c86b69e6",
     };
 
     [Fact]
@@ -134,10 +135,27 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
         var expected = Settings(FetchOptions.Section, typeof(FetchOptions))
             .Concat(Settings(JobsOptions.Section, typeof(JobsOptions)))
             .Concat(Settings(Tally.Batches.BatchesOptions.Section, typeof(Tally.Batches.BatchesOptions)))
+            .Concat(Settings(Tally.Callbacks.CallbacksOptions.Section, typeof(Tally.Callbacks.CallbacksOptions)))
             .ToList();
 
         Assert.NotEmpty(expected);
         Assert.All(expected, setting => Assert.Contains(setting, names));
+    }
+
+    [Fact]
+    public void CallbackSigningSecret_IsASecureParameter_KeptInAnRbacKeyVault_AndReadByReference()
+    {
+        var vault = Assert.Single(compiled.Resources("Microsoft.KeyVault/vaults"));
+        var secret = Assert.Single(compiled.Resources("Microsoft.KeyVault/vaults/secrets"));
+        var sites = compiled.Resources("Microsoft.Web/sites");
+
+        Assert.Equal("securestring", compiled.Template.GetProperty("parameters").GetProperty("callbackSigningSecret").GetProperty("type").GetString());
+        Assert.True(vault.GetProperty("properties").GetProperty("enableRbacAuthorization").GetBoolean());
+        Assert.Contains("callback-signing-secret", secret.GetProperty("name").GetString());
+        Assert.Contains("@Microsoft.KeyVault(VaultName=", compiled.Json, StringComparison.Ordinal);
+        Assert.Contains(Roles["Key Vault Secrets User"], compiled.Json);
+        Assert.All(sites, site => Assert.True(site.GetProperty("properties").TryGetProperty("keyVaultReferenceIdentity", out _)));
+        Assert.Equal("", compiled.Template.GetProperty("parameters").GetProperty("callbackSigningSecret").GetProperty("defaultValue").GetString()); // none baked in
     }
 
     [Fact]

@@ -63,6 +63,8 @@ public sealed class TallyApp : IAsyncDisposable
         services.AddSingleton<Tally.Functions.Batches.BatchFunctions>();
         services.AddSingleton<Tally.Functions.Dashboard.DashboardFunctions>();
         services.AddSingleton<Tally.Functions.Schedules.SchedulesApi>();
+        services.AddSingleton<Tally.Functions.Callbacks.DeliveriesApi>();
+        services.AddSingleton<Tally.Functions.Callbacks.CallbacksWorker>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         Queues = _services.GetRequiredService<QueueServiceClient>();

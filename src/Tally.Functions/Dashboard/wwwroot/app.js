@@ -468,8 +468,8 @@
     else if (section === 'batches' && parts[1]) refresh = batchView(parts[1]);
     else if (section === 'batches') refresh = batchesView(query);
     else if (section === 'enqueue') refresh = enqueueView();
-    else if (window.TallyViews && Object.hasOwn(window.TallyViews, section)) { // views in files of their own (schedules.js)
-      refresh = window.TallyViews[section](parts, query, { main, h, api, region, heading, statusBadge, problemMessage, safely, dateTime });
+    else if (window.TallyViews && Object.hasOwn(window.TallyViews, section)) { // views in files of their own (schedules.js, deliveries.js)
+      refresh = window.TallyViews[section](parts, query, { main, h, api, append, region, table, scroll, heading, statusBadge, count, when, problemMessage, safely, cursorPager, dateTime });
     }
     else if (addedViews[section]) refresh = addedViews[section](query);
     else refresh = overviewView();
