@@ -449,7 +449,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await AssertAccessibleAsync();
         await row.GetByRole(AriaRole.Button).ClickAsync();
 
-        await Expect(_page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Redelivering {delivery}.");
+        await Expect(_page.GetByText($"Redelivering {delivery}.")).ToBeVisibleAsync();
         await deliveries.UntilAsync(() => Task.FromResult(receiver.Calls(hook).Count == 2), what: "the redelivered call");
         await OpenAsync("#/deliveries?status=delivered");
         await Expect(_page.Locator($"[data-delivery='{delivery}']")).ToContainTextAsync("delivered");
