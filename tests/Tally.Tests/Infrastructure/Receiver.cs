@@ -1,20 +1,14 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using StandardWebhooks;
 using StandardWebhooks.Diagnostics;
 
 namespace Tally.Tests.Infrastructure;
 
 /// <summary>
-/// A real webhook receiver (Kestrel on 127.0.0.1, a free port): each test registers an endpoint with how it answers;
-/// every call is recorded with its headers and exact body, and verified with the Standard Webhooks package's own
-/// verifier, an implementation independent of Tally's signer.
+/// A real webhook receiver (an <see cref="Origin"/>: Kestrel on 127.0.0.1, a free port): each test registers an endpoint
+/// with how it answers; every call is recorded with its headers and exact body, and verified with the Standard Webhooks
+/// package's own verifier, an implementation independent of Tally's signer.
 /// </summary>
 public sealed class Receiver : IAsyncLifetime
 {
@@ -24,63 +18,39 @@ public sealed class Receiver : IAsyncLifetime
     /// <summary>A second secret, for rotation.</summary>
     public const string PreviousSecret = "whsec_dGhlIHByZXZpb3VzIHNpZ25pbmcga2V5IG9mIHRhbGx5Lg==";
 
-    private readonly ConcurrentDictionary<string, Func<HttpContext, int, Task>> _endpoints = new();
+    private readonly Origin _server = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ReceivedCall>> _calls = new();
-    private WebApplication? _app;
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Task InitializeAsync() => _server.InitializeAsync();
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.Run(async context =>
-        {
-            var path = context.Request.Path.Value ?? "/";
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer);
-            var body = buffer.ToArray();
-            var call = new ReceivedCall(
-                context.Request.Headers["webhook-id"].ToString(),
-                context.Request.Headers["webhook-timestamp"].ToString(),
-                context.Request.Headers["webhook-signature"].ToString(),
-                context.Request.ContentType ?? "",
-                body,
-                VerifyError(Secret, body, context.Request.Headers));
-            var calls = _calls.GetOrAdd(path, _ => new());
-            calls.Enqueue(call);
-            if (call.VerifyError is not null)
-            {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                return;
-            }
-
-            await (_endpoints.TryGetValue(path, out var answer) ? answer(context, calls.Count) : Task.CompletedTask);
-        });
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _server.DisposeAsync();
 
     /// <summary>A new endpoint that answers each verified call with <paramref name="answer"/> (given the call's number, from 1), or 200.</summary>
     public Uri Endpoint(Func<HttpContext, int, Task>? answer = null)
     {
-        var path = $"/hook-{Guid.NewGuid():N}";
-        if (answer is not null)
-        {
-            _endpoints[path] = answer;
-        }
+        var calls = new ConcurrentQueue<ReceivedCall>();
+        var url = _server.Serve(
+            async context =>
+            {
+                using var buffer = new MemoryStream();
+                await context.Request.Body.CopyToAsync(buffer);
+                var body = buffer.ToArray();
+                var headers = context.Request.Headers;
+                var call = new ReceivedCall(
+                    headers["webhook-id"].ToString(), headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(),
+                    context.Request.ContentType ?? "", body, VerifyError(Secret, body, headers));
+                calls.Enqueue(call);
+                if (call.VerifyError is not null)
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return;
+                }
 
-        return new Uri(BaseAddress, path);
+                await (answer?.Invoke(context, calls.Count) ?? Task.CompletedTask);
+            },
+            "hook");
+        _calls[url.AbsolutePath] = calls;
+        return url;
     }
 
     /// <summary>An endpoint that answers <paramref name="status"/> to the first <paramref name="failures"/> calls, then 200.</summary>
