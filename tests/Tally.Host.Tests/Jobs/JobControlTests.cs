@@ -81,7 +81,7 @@ public sealed class JobControlTests(HostSuite suite, ITestOutputHelper output) :
     [HostFact]
     public async Task Origin503Forever_IsDeliveredMaxDequeueCountTimes_ThenFailedWithTheLastError()
     {
-        var url = Suite.Origin.Status(503);
+        var url = Suite.FailingOrigin.Status(503);
 
         var id = await Api.EnqueueAsync(url);
         var job = await Api.WaitForFinishedAsync(id);
@@ -89,13 +89,13 @@ public sealed class JobControlTests(HostSuite suite, ITestOutputHelper output) :
         Assert.Equal("failed", job.Text("status"));
         Assert.Contains("503", job.Text("error"));
         Assert.Equal(Queues.MaxDequeueCount, job.Body.GetProperty("attempts").GetInt32());
-        Assert.Equal(Queues.MaxDequeueCount, Suite.Origin.Hits(url));
+        Assert.Equal(Queues.MaxDequeueCount, Suite.FailingOrigin.Hits(url));
     }
 
     [HostFact]
     public async Task Origin503Twice_IsRedelivered_ThenSucceeds()
     {
-        var url = Suite.Origin.Flaky(2, 503, "third time lucky");
+        var url = Suite.FailingOrigin.Flaky(2, 503, "third time lucky");
 
         var id = await Api.EnqueueAsync(url);
         var job = await Api.WaitForFinishedAsync(id);
@@ -103,6 +103,6 @@ public sealed class JobControlTests(HostSuite suite, ITestOutputHelper output) :
         Assert.Equal("succeeded", job.Text("status"));
         Assert.Equal(3, job.Body.GetProperty("words").GetInt64());
         Assert.Equal(3, job.Body.GetProperty("attempts").GetInt32());
-        Assert.Equal(3, Suite.Origin.Hits(url));
+        Assert.Equal(3, Suite.FailingOrigin.Hits(url));
     }
 }

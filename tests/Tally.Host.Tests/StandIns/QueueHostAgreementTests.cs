@@ -38,10 +38,10 @@ public sealed class QueueHostAgreementTests(HostSuite suite, ITestOutputHelper o
     private async Task<Observations> ObserveAsync(IJobQueueUnderTest queue)
     {
         var (peak, rounds) = await ConcurrencyAsync(queue);
-        var flaky = await queue.FinishedAsync(await queue.EnqueueAsync(Suite.Origin.Flaky(2, 503, "third time lucky")));
-        var poison = Suite.Origin.Status(503);
+        var flaky = await queue.FinishedAsync(await queue.EnqueueAsync(Suite.FailingOrigin.Flaky(2, 503, "third time lucky")));
+        var poison = Suite.FailingOrigin.Status(503);
         var poisoned = await queue.FinishedAsync(await queue.EnqueueAsync(poison));
-        return new Observations(peak, string.Join(',', rounds), flaky, poisoned, Suite.Origin.Hits(poison));
+        return new Observations(peak, string.Join(',', rounds), flaky, poisoned, Suite.FailingOrigin.Hits(poison));
     }
 
     /// <summary>
