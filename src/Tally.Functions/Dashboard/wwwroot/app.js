@@ -442,13 +442,6 @@
     input.focus();
   }
 
-  // --- Views other scripts add (origins.js), with the helpers they build them with. ---
-  const addedViews = {};
-  window.tally = Object.freeze({
-    h, api, heading, region, scroll, table, count, when, main,
-    addView: (section, view) => { addedViews[section] = view; },
-  });
-
   // --- Routing (#/section/id?query) and the refresh loop. ---
   let refresh = null;
   let generation = 0;
@@ -468,10 +461,9 @@
     else if (section === 'batches' && parts[1]) refresh = batchView(parts[1]);
     else if (section === 'batches') refresh = batchesView(query);
     else if (section === 'enqueue') refresh = enqueueView();
-    else if (window.TallyViews && Object.hasOwn(window.TallyViews, section)) { // views in files of their own (schedules.js, deliveries.js)
+    else if (window.TallyViews && Object.hasOwn(window.TallyViews, section)) { // views in files of their own (schedules.js, deliveries.js, origins.js)
       refresh = window.TallyViews[section](parts, query, { main, h, api, append, region, table, scroll, heading, statusBadge, count, when, problemMessage, safely, cursorPager, dateTime });
     }
-    else if (addedViews[section]) refresh = addedViews[section](query);
     else refresh = overviewView();
     poll();
   }

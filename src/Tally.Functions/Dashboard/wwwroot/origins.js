@@ -1,11 +1,11 @@
 // Tally dashboard: the Origins view (GET /api/origins). The origins with fetches in flight or paused, across every
-// instance, with their current limit and any pause and its reason. Built with app.js's helpers: text nodes only.
+// instance, with their current limit and any pause and its reason. It registers its view for app.js, which loads after it,
+// and builds the page with app.js's kit: text nodes only.
 'use strict';
 
-(() => {
-  const { h, api, heading, region, scroll, table, count, when, main, addView } = window.tally;
-
-  addView('origins', () => {
+window.TallyViews = Object.assign(window.TallyViews || {}, {
+  origins(parts, query, kit) {
+    const { h, api, heading, region, scroll, table, count, when, main } = kit;
     const list = region('Origins');
     main.append(
       heading('Origins'),
@@ -27,8 +27,5 @@
             h('td', {}, when(o.pausedUntil)),
             h('td', {}, o.reason || '–')))))));
     };
-  });
-
-  // app.js routed before this view was added: an address that opens on it is routed again.
-  if (location.hash.startsWith('#/origins')) window.dispatchEvent(new HashChangeEvent('hashchange'));
-})();
+  },
+});
