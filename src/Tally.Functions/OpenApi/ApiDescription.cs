@@ -4,6 +4,7 @@ using Tally.Functions.Batches;
 using Tally.Functions.Dashboard;
 using Tally.Functions.Jobs;
 using Tally.Functions.Maintenance;
+using Tally.Functions.Schedules;
 using static Tally.Functions.OpenApi.ApiOperations;
 
 namespace Tally.Functions.OpenApi;
@@ -18,7 +19,7 @@ internal static class ApiDescription
     public const string KeyHeader = "functionKeyHeader";
     public const string KeyQuery = "functionKeyQuery";
 
-    private const string Jobs = "jobs", Batches = "batches", App = "app";
+    private const string Jobs = "jobs", Batches = "batches", Schedules = "schedules", App = "app";
 
     /// <summary>The document as OpenAPI 3.1 JSON, built once.</summary>
     public static readonly Lazy<byte[]> Json = new(() => Encoding.UTF8.GetBytes(Create().SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1).GetAwaiter().GetResult()));
@@ -36,7 +37,7 @@ internal static class ApiDescription
             },
             Servers = [new OpenApiServer { Url = "/api" }],
             Components = new OpenApiComponents(),
-            Tags = new HashSet<OpenApiTag> { new() { Name = Jobs }, new() { Name = Batches }, new() { Name = App } },
+            Tags = new HashSet<OpenApiTag> { new() { Name = Jobs }, new() { Name = Batches }, new() { Name = Schedules }, new() { Name = App } },
         };
         var api = new ApiOperations(document);
         document.Components.Schemas = ApiSchemas.Create(api.Ref);
@@ -105,6 +106,24 @@ internal static class ApiDescription
         yield return ("/batches/{id}/pages", HttpMethod.Get, api.Operation(nameof(BatchesApi.GetBatchPages), Batches, "A slice of a completed batch's per-page results.", false,
             [batchId, Query("offset", "The index of the first page.", JsonSchemaType.Integer), Query("limit", "How many pages (1 to 1,000).", JsonSchemaType.Integer)], null,
             (200, api.Answer("The slice.", "BatchPages")), badRequest, notFoundBatch));
+
+        var name = Path("name", "The schedule's name: 1 to 64 letters, digits, '_' or '-'.");
+        var notFoundSchedule = (404, api.Problem("No such schedule."));
+        yield return ("/schedules", HttpMethod.Get, api.Operation(nameof(SchedulesApi.ListSchedules), Schedules, "The schedules, a page at a time.", false, [limit, continuation], null,
+            (200, api.Answer("A page of schedules.", "ScheduleList")), badRequest));
+        yield return ("/schedules/{name}", HttpMethod.Put, api.Operation(nameof(SchedulesApi.PutSchedule), Schedules, "Create or replace a schedule: cron in an IANA time zone, running jobs or a batch.", false, [name],
+            api.Body("ScheduleDefinition", "The schedule."), (200, api.Answer("Replaced.", "Schedule")), (201, api.Answer("Created.", "Schedule", location: true)), badRequest,
+            (413, api.Problem("The body is larger than the limit."))));
+        yield return ("/schedules/{name}", HttpMethod.Get, api.Operation(nameof(SchedulesApi.GetSchedule), Schedules, "A schedule, its next occurrence and its recent runs.", false, [name], null,
+            (200, api.Answer("The schedule.", "Schedule")), badRequest, notFoundSchedule));
+        yield return ("/schedules/{name}", HttpMethod.Delete, api.Operation(nameof(SchedulesApi.DeleteSchedule), Schedules, "Delete a schedule and its runs; what it created stays.", false, [name], null,
+            (204, api.Answer("Deleted.", null)), badRequest, notFoundSchedule));
+        yield return ("/schedules/{name}/pause", HttpMethod.Post, api.Operation(nameof(SchedulesApi.PauseSchedule), Schedules, "Skip occurrences until resumed.", false, [name], null,
+            (200, api.Answer("Paused.", "Schedule")), badRequest, notFoundSchedule));
+        yield return ("/schedules/{name}/resume", HttpMethod.Post, api.Operation(nameof(SchedulesApi.ResumeSchedule), Schedules, "Run occurrences again, from now on.", false, [name], null,
+            (200, api.Answer("Resumed.", "Schedule")), badRequest, notFoundSchedule));
+        yield return ("/schedules/{name}/trigger", HttpMethod.Post, api.Operation(nameof(SchedulesApi.TriggerSchedule), Schedules, "Run a schedule now.", false, [name], null,
+            (202, api.Answer("The run.", "ScheduleRun", location: true)), badRequest, notFoundSchedule));
 
         yield return ("/overview", HttpMethod.Get, api.Operation(nameof(DashboardFunctions.GetOverview), App, "The dashboard's figures.", false, null, null,
             (200, api.Answer("The figures.", "Overview"))));

@@ -166,6 +166,11 @@ internal static class ApiSchemas
                 ["throughputDelay"] = Text("How late a minute's figures may reach the table (hh:mm:ss)."),
             },
         },
+        // The schedules' shapes are described loosely (objects of any fields) until their answers are held to them by the contract test.
+        ["ScheduleDefinition"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A schedule: cron, timeZone, mode (jobs or batch), urls, maxParallelism." },
+        ["Schedule"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A schedule with its next occurrence and recent runs." },
+        ["ScheduleRun"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "One run of a schedule: its occurrence and what it created." },
+        ["ScheduleList"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A page of schedules, with continuation." },
         ["Health"] = Object("Storage answers.", ("status", OneOf("Always healthy: trouble answers 503.", "healthy"))),
     };
 
