@@ -4,6 +4,7 @@ using Tally.Functions.Batches;
 using Tally.Functions.Dashboard;
 using Tally.Functions.Jobs;
 using Tally.Functions.Maintenance;
+using Tally.Functions.Politeness;
 using Tally.Functions.Schedules;
 using static Tally.Functions.OpenApi.ApiOperations;
 
@@ -125,6 +126,8 @@ internal static class ApiDescription
         yield return ("/schedules/{name}/trigger", HttpMethod.Post, api.Operation(nameof(SchedulesApi.TriggerSchedule), Schedules, "Run a schedule now.", false, [name], null,
             (202, api.Answer("The run.", "ScheduleRun", location: true)), badRequest, notFoundSchedule));
 
+        yield return ("/origins", HttpMethod.Get, api.Operation(nameof(OriginsApi.ListOrigins), App, "The origins being fetched: in flight, limit, and any pause with its reason.", false, null, null,
+            (200, api.Answer("The origins.", "OriginList"))));
         yield return ("/overview", HttpMethod.Get, api.Operation(nameof(DashboardFunctions.GetOverview), App, "The dashboard's figures.", false, null, null,
             (200, api.Answer("The figures.", "Overview"))));
         yield return ("/health", HttpMethod.Get, api.Operation(nameof(Maintenance.Maintenance.Health), App, "Whether storage answers.", true, null, null,

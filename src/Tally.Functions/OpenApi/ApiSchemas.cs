@@ -40,6 +40,8 @@ internal static class ApiSchemas
             ("finishedAt", Instant("When the job reached a final status.", nullable: true)),
             ("expiresAt", Instant("After this the job reads as unknown and is purged.")),
             ("runAt?", Instant("When a delayed job is due (absent for a job that runs at once).")),
+            ("revalidated?", Flag("Whether the count was reused because the origin answered 304 Not Modified.")),
+            ("politeWaitMs?", Whole("How long the job waited for its origin's politeness limits, in milliseconds.", nullable: true, format: "int64")),
             ("statusUrl", Text("Where the job is read: /api/jobs/{id}."))),
             new JsonObject
             {
@@ -171,6 +173,7 @@ internal static class ApiSchemas
         ["Schedule"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A schedule with its next occurrence and recent runs." },
         ["ScheduleRun"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "One run of a schedule: its occurrence and what it created." },
         ["ScheduleList"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A page of schedules, with continuation." },
+        ["OriginList"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "{\"origins\": [{\"origin\", \"inFlight\", \"limit\", \"pausedUntil\", \"reason\"}]}." },
         ["Health"] = Object("Storage answers.", ("status", OneOf("Always healthy: trouble answers 503.", "healthy"))),
     };
 
