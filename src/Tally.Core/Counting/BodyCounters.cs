@@ -7,9 +7,13 @@ namespace Tally.Counting;
 /// <summary>Chooses how to count a body from its declared media type and charset.</summary>
 public static class BodyCounters
 {
-    /// <summary>Creates the counter for a body of type <paramref name="contentType"/> (null when the origin sent none).</summary>
-    /// <remarks>An unknown or unsupported charset is ignored, never an error: the body's BOM, its <c>&lt;meta&gt;</c> or UTF-8 decide.</remarks>
-    /// <exception cref="NotTextException">The media type is not text.</exception>
+    /// <summary>Creates the counter for a body of type <paramref name="contentType"/> (null when the origin sent none, or one that cannot be parsed).</summary>
+    /// <remarks>
+    /// An unknown or unsupported charset is ignored, never an error: the body's BOM, its <c>&lt;meta&gt;</c> or UTF-8 decide.
+    /// An unlabelled body is sniffed as the WHATWG MIME Sniffing standard says: binary data bytes in its first 1,445 bytes
+    /// (and no byte-order mark) mean it is not text.
+    /// </remarks>
+    /// <exception cref="NotTextException">The media type is not text (thrown here), or an unlabelled body is binary (thrown as it is counted).</exception>
     public static IBodyCounter For(MediaTypeHeaderValue? contentType)
     {
         var mediaType = contentType?.MediaType?.ToLowerInvariant();
@@ -20,7 +24,7 @@ public static class BodyCounters
 
         var isHtml = mediaType is "text/html" or "application/xhtml+xml";
         var declared = isHtml ? Charsets.ForHtml(contentType?.CharSet) : Charsets.ForText(contentType?.CharSet);
-        return new SniffingCounter(isHtml, declared);
+        return new SniffingCounter(isHtml, declared, sniffBinary: contentType is null);
     }
 
     /// <summary>Whether a media type carries text whose words can be counted.</summary>

@@ -13,4 +13,7 @@ public sealed class FetchFailedException(string message, bool isTransient, int? 
 
     /// <summary>The origin's status code, when it answered.</summary>
     public int? HttpStatus { get; } = httpStatus;
+
+    /// <summary>The <c>Content-Type</c> the origin sent, when the page failed for what it is.</summary>
+    public string? ContentType { get; init; }
 }

@@ -96,6 +96,7 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.UserAgent.ParseAdd(limits.UserAgent);
             request.Headers.Accept.ParseAdd("text/html, text/plain;q=0.9, */*;q=0.5");
+            request.Headers.AcceptEncoding.ParseAdd(ContentDecoding.Accepted);
             if (redirects == 0)
             {
                 known?.Apply(request); // validators belong to the URL asked for, not to where it redirects
@@ -144,7 +145,7 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
         }
         catch (NotTextException ex)
         {
-            throw new FetchFailedException(ex.Message, isTransient: false, status, ex);
+            throw new FetchFailedException(ex.Message, isTransient: false, status, ex) { ContentType = SentContentType(response) };
         }
 
         if (response.Content.Headers.ContentLength > limits.MaxBytes)
@@ -155,7 +156,8 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var body = ContentDecoding.Open(
+                response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), limits.MaxBytes, () => TooLarge(limits, status));
             long total = 0;
             int read;
             while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
@@ -170,7 +172,11 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
             }
 
             var (etag, lastModified) = PageValidators.Of(response);
-            return new PageCount(counter.Complete(), total, contentType?.ToString(), status, url) { ETag = etag, LastModified = lastModified };
+            return new PageCount(counter.Complete(), total, SentContentType(response), status, url) { ETag = etag, LastModified = lastModified };
+        }
+        catch (NotTextException ex)
+        {
+            throw new FetchFailedException(ex.Message, isTransient: false, status, ex) { ContentType = SentContentType(response) }; // an unlabelled body found binary
         }
         finally
         {
@@ -178,6 +184,10 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>The <c>Content-Type</c> as the origin sent it, parsed or not, so the user sees what it said.</summary>
+    private static string? SentContentType(HttpResponseMessage response) =>
+        response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var sent) ? sent.ToString() : null;
 
     private static FetchFailedException TooLarge(FetchOptions limits, int status) =>
         new($"The page is larger than the {limits.MaxBytes:N0}-byte limit (Tally:Fetch:MaxBytes).", isTransient: false, status);

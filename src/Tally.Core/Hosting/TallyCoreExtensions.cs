@@ -74,7 +74,7 @@ public static class TallyCoreExtensions
                 // Redirects are followed by PageCounter, hop by hop; a proxy would hide the real address from the guard.
                 AllowAutoRedirect = false,
                 UseProxy = false,
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                AutomaticDecompression = System.Net.DecompressionMethods.None, // PageCounter decodes, bounded (ContentDecoding)
                 ConnectCallback = provider.GetRequiredService<GuardedConnection>().ConnectAsync,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 MaxResponseHeadersLength = PageCounter.MaxResponseHeadersKiB,

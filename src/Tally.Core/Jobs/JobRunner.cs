@@ -141,7 +141,7 @@ public sealed partial class JobRunner(
         }
         catch (FetchFailedException ex)
         {
-            await FinishAsync(job, messageId, save, AfterWaiting(waited.Total, j => JobStateMachine.Fail(j, messageId, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl))).ConfigureAwait(false);
+            await FinishAsync(job, messageId, save, AfterWaiting(waited.Total, j => JobStateMachine.Fail(j, messageId, ex.Message, ex.HttpStatus, time.GetUtcNow(), Ttl, ex.ContentType))).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -115,8 +115,8 @@ public static class JobStateMachine
         return true;
     }
 
-    /// <summary>Fails a claimed job for good.</summary>
-    public static bool Fail(JobEntity job, string token, string error, int? httpStatus, DateTimeOffset now, TimeSpan ttl)
+    /// <summary>Fails a claimed job for good, keeping the <c>Content-Type</c> the origin sent when the page failed for what it is.</summary>
+    public static bool Fail(JobEntity job, string token, string error, int? httpStatus, DateTimeOffset now, TimeSpan ttl, string? contentType = null)
     {
         if (!HoldsClaim(job, token))
         {
@@ -125,6 +125,7 @@ public static class JobStateMachine
 
         job.Error = error;
         job.HttpStatus = httpStatus;
+        job.ContentType = contentType;
         Finish(job, JobStatus.Failed, now, ttl);
         return true;
     }

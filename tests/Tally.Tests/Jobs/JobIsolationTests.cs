@@ -93,6 +93,23 @@ public sealed class JobIsolationTests(Azurite azurite, Origin origin) : AppTests
         return index < 0 ? null : index;
     }
 
+    [Fact]
+    public async Task ABinaryBodyWithAContentTypeThatCannotBeParsed_FailsAsNotText_OnItsFirstAttempt_KeepingWhatItSent()
+    {
+        var hostile = origin.Serve(async context =>
+        {
+            context.Response.Headers.ContentType = "<b>text</b>";
+            await context.Response.Body.WriteAsync((byte[])[0x00, 0x01, .. "binary"u8]);
+        }, "binary");
+
+        var (jobs, _) = await RunAsync([hostile, origin.Page("fine")]);
+
+        Assert.Equal(("failed", 1), (jobs[0].Text("status"), jobs[0].Body.GetProperty("attempts").GetInt32()));
+        Assert.StartsWith("Byte 0 of the page is 0x00, a binary data byte", jobs[0].Text("error"));
+        Assert.Equal("<b>text</b>", jobs[0].Text("contentType"));
+        Assert.Equal("succeeded", jobs[1].Text("status"));
+    }
+
     private Uri[] Neighbours(Uri hostile, int before) =>
         [.. Enumerable.Range(0, before).Select(i => origin.Page($"neighbour {i} words")), hostile, .. Enumerable.Range(0, 16).Select(i => origin.Page($"after {i}"))];
 
