@@ -54,7 +54,7 @@ internal static class FetchMemory
         }
     }
 
-    private static ServiceProvider Fetching()
+    internal static ServiceProvider Fetching()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -68,11 +68,11 @@ internal static class FetchMemory
         return services.BuildServiceProvider();
     }
 
-    private static long Rss(string field)
+    internal static long Rss(string field)
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 
-    private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):N1} MiB";
+    internal static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):N1} MiB";
 }

@@ -4,11 +4,16 @@ using Tally.Benchmarks;
 // dotnet run -c Release --project tests/Tally.Benchmarks -- counting   (BenchmarkDotNet: MB/s and allocations per corpus kind, then wc -w)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- wc         (wc -w alone on the same corpus)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- memory     (fetch-and-count of 64 MiB: idle and peak RSS)
+// dotnet run -c Release --project tests/Tally.Benchmarks -- memory-hostile  (64 hostile compressed bodies at once: idle and peak RSS)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- pipeline   (jobs/s end to end: Azurite, a local origin, the host stand-in; then RQ on the same pages)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- batch      (URLs/s for 100, 2,000, 10,000 URLs at 16 and 64: Durable Azure Storage backend on Azurite)
 if (args is ["memory", ..])
 {
     await FetchMemory.RunAsync();
+}
+else if (args is ["memory-hostile", ..])
+{
+    await HostileFetchMemory.RunAsync();
 }
 else if (args is ["pipeline", ..])
 {
