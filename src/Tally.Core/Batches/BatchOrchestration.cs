@@ -33,6 +33,13 @@ public static class BatchOrchestration
     /// </summary>
     public static int SliceSizeFor(int maxParallelism) => Math.Clamp(8 * (maxParallelism / Slots(maxParallelism)), 8, 200);
 
+    /// <summary>
+    /// <paramref name="sliceSize"/>, cut to the rounds a slice's time budget holds (<see cref="Hosting.TimeBudget.MaxRounds"/>): a slice
+    /// of <paramref name="maxRounds"/> rounds of its smallest slot's share, at most.
+    /// </summary>
+    public static int SliceSizeWithin(int sliceSize, int maxParallelism, int maxRounds) =>
+        Math.Clamp(sliceSize, 1, Math.Max(1, maxParallelism / Slots(maxParallelism) * maxRounds));
+
     /// <summary>The share of <paramref name="maxParallelism"/> slot <paramref name="slot"/> of <paramref name="slots"/> gets: the shares add up to it.</summary>
     public static int Share(int maxParallelism, int slots, int slot) => (maxParallelism / slots) + (slot < maxParallelism % slots ? 1 : 0);
 

@@ -2,12 +2,16 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Tally.Callbacks;
+using Tally.Fetching;
+using Tally.Hosting;
 using Tally.Jobs;
 
 namespace Tally.Batches;
 
 /// <summary>What the batches API does, on the Durable client the function binds.</summary>
-public sealed class BatchService(BatchStore store, CallbackService callbacks, IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<JobsOptions> jobs, TimeProvider time)
+public sealed class BatchService(
+    BatchStore store, CallbackService callbacks, IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<JobsOptions> jobs, TimeProvider time,
+    TimeBudget budget, IOptionsMonitor<FetchOptions> fetch)
 {
     /// <summary>How long a Durable client call may take before the request answers 503.</summary>
     internal static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(8);
@@ -57,7 +61,8 @@ public sealed class BatchService(BatchStore store, CallbackService callbacks, IO
 
         var settings = options.CurrentValue;
         var parallelism = maxParallelism ?? settings.DefaultParallelism;
-        var sliceSize = settings.SliceSize > 0 ? settings.SliceSize : BatchOrchestration.SliceSizeFor(parallelism);
+        var sliceSize = BatchOrchestration.SliceSizeWithin(
+            settings.SliceSize > 0 ? settings.SliceSize : BatchOrchestration.SliceSizeFor(parallelism), parallelism, budget.MaxRounds(fetch.CurrentValue.Timeout));
         var request = new BatchRequest([], parallelism, new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds), SliceSize: sliceSize, UrlCount: urls.Count, GenerationSize: settings.SlicesPerGeneration, CallbackUrl: callbackUrl?.AbsoluteUri);
         var id = IdOf(requestKey ?? JobIds.NewKey(time.GetUtcNow()));
         await store.WriteUrlsAsync(id, [.. urls.Select(u => u.AbsoluteUri)], sliceSize, cancellationToken).ConfigureAwait(false);
@@ -108,7 +113,7 @@ public sealed class BatchService(BatchStore store, CallbackService callbacks, IO
             ? new BatchProgress(total, total, result.Failed)
             : instance.ReadCustomStatusAs<BatchProgress>() ?? new BatchProgress(0, total, 0);
         return new Batch(id, StatusName(instance.RuntimeStatus), progress, instance.CreatedAt, instance.LastUpdatedAt, result, Batch.StatusPath(id),
-            instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage : null)
+            ErrorOf(instance))
         {
             NextPages = result is not null && total > FirstPageSize ? $"{Batch.StatusPath(id)}/pages?offset={FirstPageSize}&limit={FirstPageSize}" : null,
             Callback = request?.CallbackUrl is { } url ? await CallbackOfAsync(instance, url, progress, cancellationToken).ConfigureAwait(false) : null,
@@ -135,6 +140,14 @@ public sealed class BatchService(BatchStore store, CallbackService callbacks, IO
 
     /// <summary>What a terminated batch's output says.</summary>
     private const string TerminateReason = "Terminated by DELETE /api/batches";
+
+    /// <summary>Why a batch failed or was terminated, always with a reason; null while it runs or once it completed.</summary>
+    private static string? ErrorOf(OrchestrationMetadata instance) => instance.RuntimeStatus switch
+    {
+        OrchestrationRuntimeStatus.Failed => StoredText.Bound(instance.FailureDetails?.ErrorMessage) ?? "The batch failed, and Durable Functions recorded no reason.",
+        OrchestrationRuntimeStatus.Terminated => instance.ReadOutputAs<string>() is { Length: > 0 } reason ? $"The batch was terminated: {reason}." : "The batch was terminated.",
+        _ => null,
+    };
 
     /// <summary>A slice of a batch's per-page results, in the order of its URLs; null when there is no such batch.</summary>
     /// <remarks>Results exist once the batch has completed; before that the slice is empty and <see cref="BatchPages.Total"/> is the URL count.</remarks>

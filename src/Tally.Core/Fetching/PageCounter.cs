@@ -49,7 +49,7 @@ public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> o
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new FetchFailedException($"The page did not finish within the {limits.Timeout.TotalSeconds:0.#} s timeout.", isTransient: true, inner: ex);
+            throw new FetchFailedException($"The page timed out after {limits.Timeout.TotalSeconds:0.#} s (Tally:Fetch:Timeout): its connection, headers and whole body must arrive within it.", isTransient: true, inner: ex);
         }
         catch (HttpRequestException ex)
         {

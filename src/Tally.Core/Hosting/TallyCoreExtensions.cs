@@ -47,6 +47,8 @@ public static class TallyCoreExtensions
         services.AddTallyCallbacks();
 
         services.AddOptions<BatchesOptions>().BindConfiguration(BatchesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(provider => TimeBudget.From(provider.GetRequiredService<IConfiguration>(), AppContext.BaseDirectory));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchesOptions>, TimeBudgetValidator>());
         services.TryAddSingleton<BatchService>();
         services.TryAddSingleton<BatchPageCounter>();
         services.TryAddSingleton<BatchStore>();

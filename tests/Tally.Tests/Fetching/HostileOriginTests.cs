@@ -83,7 +83,7 @@ public sealed class HostileOriginTests(Origin origin) : IClassFixture<Origin>, I
         var error = await Assert.ThrowsAsync<FetchFailedException>(() => _fetcher.Pages.CountAsync(url, default));
 
         Assert.True(error.IsTransient);
-        Assert.Contains("did not finish within the 2 s timeout", error.Message);
+        Assert.Contains("timed out after 2 s", error.Message);
     }
 
     [Fact]

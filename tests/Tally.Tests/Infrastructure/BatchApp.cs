@@ -47,9 +47,10 @@ public sealed class BatchApp : IAsyncDisposable
     /// <param name="storage">Azurite's connection string: the batches' blobs, and with <paramref name="azureStorageBackend"/> the task hub.</param>
     /// <param name="azureStorageBackend">Run on the Durable Azure Storage backend (as the Functions host does) rather than in memory.</param>
     /// <param name="taskHub">The task hub's name on that backend.</param>
-    public static async Task<BatchApp> StartAsync(string storage, bool azureStorageBackend = false, string taskHub = "tally")
+    /// <param name="settings">Settings of the test's own, over the ones above.</param>
+    public static async Task<BatchApp> StartAsync(string storage, bool azureStorageBackend = false, string taskHub = "tally", IDictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = storage,
             ["Tally:Fetch:AllowPrivateNetworks"] = "true",
@@ -57,7 +58,13 @@ public sealed class BatchApp : IAsyncDisposable
             ["Tally:Callbacks:SigningSecret"] = Receiver.Secret,
             ["Tally:Callbacks:RetryDelays"] = "00:00:00.2,00:00:00.2",
             [Azurite.TryTimeoutSetting.Key] = Azurite.TryTimeoutSetting.Value,
-        }).Build();
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
