@@ -12,13 +12,16 @@ public sealed class HostSuite : IAsyncLifetime
 {
     /// <summary>
     /// The settings the shared host runs with, over local.settings.json. A failed message comes back after 1 s, not
-    /// host.json's 30 s, so the retry and poison paths take seconds; <c>maxDequeueCount</c> stays host.json's.
+    /// host.json's 30 s, so the retry and poison paths take seconds; <c>maxDequeueCount</c> stays host.json's. Callbacks
+    /// are signed with the receiver's secret (requests with <c>callbackUrl</c> are refused without one).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> SharedSettings = new Dictionary<string, string>
     {
         ["Tally__Fetch__AllowPrivateNetworks"] = "true", // the origin is on 127.0.0.1
         ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01",
         ["Tally__Batches__RetryInterval"] = "00:00:00.200",
+        ["Tally__Callbacks__SigningSecret"] = Receiver.Secret, // what the callback tests' receiver verifies with
+        ["Tally__Callbacks__RetryDelays"] = "00:00:01,00:00:02,00:00:05", // a failed call is retried in seconds, not hours
     };
 
     private FuncHost? _host;
