@@ -45,9 +45,9 @@ public sealed class ValidatorStore(PolitenessStorage storage, TimeProvider time)
     /// <summary>Keeps the validators of <paramref name="page"/>, counted from <paramref name="url"/>, until <paramref name="expiresAt"/>; nothing when it has none.</summary>
     public async Task SaveAsync(Uri url, PageCount page, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        if (page.ETag is null && page.LastModified is null)
+        if ((page.ETag is null && page.LastModified is null) || !Fits(page.ETag) || !Fits(page.LastModified))
         {
-            return;
+            return; // none, or one longer than a record keeps: a cut validator never matches, so the page is fetched whole next time
         }
 
         await _created.RunAsync(ct => _table.CreateIfNotExistsAsync(ct), cancellationToken).ConfigureAwait(false);
@@ -65,12 +65,15 @@ public sealed class ValidatorStore(PolitenessStorage storage, TimeProvider time)
                 ["ETag"] = page.ETag,
                 ["LastModified"] = page.LastModified,
                 ["Words"] = page.Words,
-                ["ContentType"] = page.ContentType,
+                ["ContentType"] = StoredText.Bound(page.ContentType),
                 ["ExpiresAt"] = expiresAt,
             },
             TableUpdateMode.Replace,
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether a validator from outside fits the bound every stored text keeps (<see cref="StoredText"/>).</summary>
+    private static bool Fits(string? validator) => validator is null || validator.Length <= StoredText.MaxLength;
 
     private Task<bool> SendsValidatorsAsync(string origin, CancellationToken cancellationToken)
     {

@@ -72,6 +72,21 @@ public sealed class ConditionalFetchTests(Azurite azurite, Origin origin) : AppT
         Assert.All(_requests, request => Assert.Equal((null, null), (request.IfNoneMatch, request.IfModifiedSince)));
     }
 
+    [Fact]
+    public async Task OverLongETag_IsNotKept_AndThePageIsCountedWhole_EveryTime()
+    {
+        var etag = $"\"{new string('e', 40_000)}\""; // longer than a table property holds
+        var page = origin.Serve(context => Validated(context, etag: etag, lastModified: null));
+
+        var first = await RunJobAsync(page);
+        var second = await RunJobAsync(page);
+
+        Assert.Equal(("succeeded", 5L), (first.Text("status"), first.Body.GetProperty("words").GetInt64()));
+        Assert.Equal(("succeeded", 5L), (second.Text("status"), second.Body.GetProperty("words").GetInt64()));
+        Assert.False(second.Body.TryGetProperty("revalidated", out _));
+        Assert.All(_requests, request => Assert.Null(request.IfNoneMatch));
+    }
+
     private async Task Validated(HttpContext context, string? etag, string? lastModified, string body = Body)
     {
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.FirstOrDefault();
