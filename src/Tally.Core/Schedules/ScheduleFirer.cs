@@ -88,7 +88,7 @@ public sealed partial class ScheduleFirer(
         var now = time.GetUtcNow();
         foreach (var left in await store.PendingRunsAsync(schedule, cancellationToken).ConfigureAwait(false))
         {
-            if (left.StartedAt < now - PendingLease)
+            if (left.StartedAt < now - PendingLease && await store.TakeOverAsync(left, now, cancellationToken).ConfigureAwait(false))
             {
                 LogFinishing(name, left.DueAt);
                 await CreateAsync(left, client, cancellationToken).ConfigureAwait(false);

@@ -149,6 +149,24 @@ public sealed class ScheduleStore(TableServiceClient tables, BlobServiceClient b
         }
     }
 
+    /// <summary>
+    /// Takes over a pending run whose lease has passed, by its ETag, renewing the lease: of two fires that found it left,
+    /// only one finishes it (a batch started twice at once under one id is not a no-op as a repeated enqueue is).
+    /// </summary>
+    public async Task<bool> TakeOverAsync(ScheduleRunEntity run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        run.StartedAt = now;
+        try
+        {
+            run.ETag = (await _runs.UpdateEntityAsync(run, run.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false)).Headers.ETag ?? default;
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Records that a pending run's work was created. Unconditional: every fire that finishes it creates the same.</summary>
     public async Task MarkCreatedAsync(ScheduleRunEntity run, CancellationToken cancellationToken)
     {
