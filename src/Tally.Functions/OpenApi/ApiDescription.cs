@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.OpenApi;
 using Tally.Functions.Batches;
+using Tally.Functions.Callbacks;
 using Tally.Functions.Dashboard;
 using Tally.Functions.Jobs;
 using Tally.Functions.Maintenance;
@@ -125,6 +126,13 @@ internal static class ApiDescription
             (200, api.Answer("Resumed.", "Schedule")), badRequest, notFoundSchedule));
         yield return ("/schedules/{name}/trigger", HttpMethod.Post, api.Operation(nameof(SchedulesApi.TriggerSchedule), Schedules, "Run a schedule now.", false, [name], null,
             (202, api.Answer("The run.", "ScheduleRun", location: true)), badRequest, notFoundSchedule));
+
+        var deliveryId = Path("id", "The delivery's id: its webhook-id.");
+        yield return ("/deliveries", HttpMethod.Get, api.Operation(nameof(DeliveriesApi.ListDeliveries), App, "Callback deliveries, newest first, a page at a time (?status=failed for the failed ones).", false,
+            [Query("status", "pending, delivered or failed; none for all."), limit, continuation], null,
+            (200, api.Answer("A page of deliveries.", "DeliveryList")), badRequest));
+        yield return ("/deliveries/{id}/redeliver", HttpMethod.Post, api.Operation(nameof(DeliveriesApi.Redeliver), App, "Send a delivery again, under its own webhook-id.", false, [deliveryId], null,
+            (202, api.Answer("Sending again.", "Delivery")), (404, api.Problem("No such delivery.")), (409, api.Problem("The delivery is still pending."))));
 
         yield return ("/origins", HttpMethod.Get, api.Operation(nameof(OriginsApi.ListOrigins), App, "The origins being fetched: in flight, limit, and any pause with its reason.", false, null, null,
             (200, api.Answer("The origins.", "OriginList"))));

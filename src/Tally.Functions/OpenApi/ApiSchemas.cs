@@ -42,6 +42,7 @@ internal static class ApiSchemas
             ("runAt?", Instant("When a delayed job is due (absent for a job that runs at once).")),
             ("revalidated?", Flag("Whether the count was reused because the origin answered 304 Not Modified.")),
             ("politeWaitMs?", Whole("How long the job waited for its origin's politeness limits, in milliseconds.", nullable: true, format: "int64")),
+            ("callback?", reference("Callback")),
             ("statusUrl", Text("Where the job is read: /api/jobs/{id}."))),
             new JsonObject
             {
@@ -134,7 +135,8 @@ internal static class ApiSchemas
             ("result", new OpenApiSchema { OneOf = [reference("BatchResult"), new OpenApiSchema { Type = JsonSchemaType.Null }], Description = "Once completed, the gathered result." }),
             ("statusUrl", Text("Where the batch is read.")),
             ("error", Text("Why the batch failed.", nullable: true)),
-            ("nextPages?", Text("The /pages address of the results after the first 100."))),
+            ("nextPages?", Text("The /pages address of the results after the first 100.")),
+            ("callback?", reference("Callback"))),
         ["BatchPages"] = Object(
             "A slice of a batch's per-page results.",
             ("id", Text("The batch.")),
@@ -173,6 +175,10 @@ internal static class ApiSchemas
         ["Schedule"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A schedule with its next occurrence and recent runs." },
         ["ScheduleRun"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "One run of a schedule: its occurrence and what it created." },
         ["ScheduleList"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A page of schedules, with continuation." },
+        // The callback shapes are described loosely (objects of any fields) until their answers are held to them by the contract test.
+        ["Callback"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Where a completion call stands: {\"url\", \"state\": pending|delivered|failed, \"attempts\", \"lastStatus\", \"lastError\", \"deliveredAt\"}." },
+        ["Delivery"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A delivery: {\"id\", \"type\", \"resourceId\", \"url\", \"state\", \"attempts\", \"lastStatus\", \"lastError\", \"createdAt\"}." },
+        ["DeliveryList"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "{\"deliveries\": [Delivery], \"continuation\"}." },
         ["OriginList"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "{\"origins\": [{\"origin\", \"inFlight\", \"limit\", \"pausedUntil\", \"reason\"}]}." },
         ["Health"] = Object("Storage answers.", ("status", OneOf("Always healthy: trouble answers 503.", "healthy"))),
     };
