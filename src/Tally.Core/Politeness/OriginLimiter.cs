@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tally.Fetching;
@@ -75,12 +74,12 @@ public sealed partial class OriginLimiter(
                     var grant = await shares.RenewAsync(gate.Origin, _instance, asked, now, CancellationToken.None).ConfigureAwait(false);
                     gate.Apply(grant, asked, now + OriginShares.Lease - RenewEvery - RenewEvery, rate);
                 }
-                catch (Exception ex) when (ex is RequestFailedException or AggregateException or HttpRequestException or IOException or OperationCanceledException or TimeoutException)
+                catch (Exception ex)
                 {
-                    // Storage trouble of every shape goes on round the loop (a storage client that spent its retries throws
-                    // AggregateException): a loop that ended would leave its origin's gate without a share for good, and
-                    // every later fetch of that origin waiting for slots that never come. The share held stays usable
-                    // until it nears its lapse.
+                    // Whatever a renewal throws (a storage client that spent its retries throws AggregateException), the
+                    // loop goes on: a loop that ended would leave its origin's gate without a share for good, and every
+                    // later fetch of that origin waiting for slots that never come. The share held stays usable until it
+                    // nears its lapse.
                     LogRenewFailed(ex, gate.Origin);
                 }
 
