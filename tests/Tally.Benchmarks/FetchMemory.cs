@@ -28,7 +28,7 @@ internal static class FetchMemory
         });
         var url = new Uri(origin.Address, "/page");
         await using var services = Fetching();
-        var pages = services.GetRequiredService<PageCounter>();
+        var pages = services.GetRequiredService<PageFetcher>();
         using var naive = new HttpClient();
 
         await pages.CountAsync(url, default); // warm up: JIT, connection pool, buffers

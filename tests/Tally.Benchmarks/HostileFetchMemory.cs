@@ -47,7 +47,7 @@ internal static class HostileFetchMemory
             }
         });
         await using var services = FetchMemory.Fetching();
-        var pages = services.GetRequiredService<PageCounter>();
+        var pages = services.GetRequiredService<PageFetcher>();
         await pages.CountAsync(new Uri(origin.Address, "/gzip"), default).ContinueWith(_ => { }); // warm up: JIT, connections, buffers
 
         Console.WriteLine($"{Concurrency} fetches at once; bodies on the wire: " + string.Join(", ", bodies.Select(b => $"{b.Key} {b.Value.Length:N0} bytes")));

@@ -19,9 +19,6 @@ public sealed class BatchService(
     /// <summary>The orchestrator's function name.</summary>
     public const string OrchestratorName = "RunBatch";
 
-    /// <summary>The slice activity's function name.</summary>
-    public const string SliceActivityName = "CountBatchSlice";
-
     /// <summary>The former one-URL activity's function name (batches started before slices).</summary>
     public const string ActivityName = "CountBatchPage";
 

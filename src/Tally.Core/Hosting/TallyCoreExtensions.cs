@@ -50,9 +50,9 @@ public static class TallyCoreExtensions
         services.TryAddSingleton(provider => TimeBudget.From(provider.GetRequiredService<IConfiguration>(), AppContext.BaseDirectory));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchesOptions>, TimeBudgetValidator>());
         services.TryAddSingleton<BatchService>();
-        services.TryAddSingleton<BatchPageCounter>();
+        services.TryAddSingleton<BatchPageFetcher>();
         services.TryAddSingleton<BatchStore>();
-        services.TryAddSingleton<BatchSliceCounter>();
+        services.TryAddSingleton<SliceRunner>();
 
         services.AddOptions<SchedulesOptions>().BindConfiguration(SchedulesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ScheduleStore>();
@@ -62,7 +62,7 @@ public static class TallyCoreExtensions
         return services;
     }
 
-    /// <summary>Adds <see cref="PageCounter"/> on one guarded, pooled HTTP pipeline, with its options (<c>Tally:Fetch</c>) and metrics.</summary>
+    /// <summary>Adds <see cref="PageFetcher"/> on one guarded, pooled HTTP pipeline, with its options (<c>Tally:Fetch</c>) and metrics.</summary>
     public static IServiceCollection AddTallyFetching(this IServiceCollection services)
     {
         services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -70,16 +70,16 @@ public static class TallyCoreExtensions
         services.TryAddSingleton<TallyMetrics>();
         services.TryAddSingleton<GuardedConnection>();
         services.AddTallyPoliteness();
-        services.AddHttpClient<PageCounter>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+        services.AddHttpClient<PageFetcher>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
-                // Redirects are followed by PageCounter, hop by hop; a proxy would hide the real address from the guard.
+                // Redirects are followed by PageFetcher, hop by hop; a proxy would hide the real address from the guard.
                 AllowAutoRedirect = false,
                 UseProxy = false,
-                AutomaticDecompression = System.Net.DecompressionMethods.None, // PageCounter decodes, bounded (ContentDecoding)
+                AutomaticDecompression = System.Net.DecompressionMethods.None, // PageFetcher decodes, bounded (ContentDecoding)
                 ConnectCallback = provider.GetRequiredService<GuardedConnection>().ConnectAsync,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                MaxResponseHeadersLength = PageCounter.MaxResponseHeadersKiB,
+                MaxResponseHeadersLength = PageFetcher.MaxResponseHeadersKiB,
             })
             .AddHttpMessageHandler<PoliteHandler>()
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);

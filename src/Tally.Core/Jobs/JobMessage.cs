@@ -28,9 +28,6 @@ public sealed record JobMessage(
     public static string ToJson(IReadOnlyList<JobMessage> jobs) =>
         jobs.Count == 1 ? jobs[0].ToJson() : JsonSerializer.Serialize(new Group(jobs), Json);
 
-    /// <summary>Reads a one-job message's text; null when it is not one.</summary>
-    public static JobMessage? Parse(string? text) => ParseAll(text) is [var one] ? one : null;
-
     /// <summary>Reads a message's text, either form; null when it is not a job message (or names a job wrongly).</summary>
     public static IReadOnlyList<JobMessage>? ParseAll(string? text)
     {

@@ -169,7 +169,7 @@ public sealed partial class JobService(
 
         if (JobStateMachine.NextRun(live) is not { } run)
         {
-            return new JobChange(JobChangeOutcome.Conflict, live.ToJob(), live.Run);
+            return new JobChange(JobChangeOutcome.Conflict, live.ToJob());
         }
 
         await queue.SendAsync(id, run, cancellationToken).ConfigureAwait(false);
@@ -244,7 +244,7 @@ public sealed partial class JobService(
 
         return job is null
             ? new JobChange(JobChangeOutcome.NotFound, null)
-            : new JobChange(saved ? JobChangeOutcome.Changed : JobChangeOutcome.Conflict, job.ToJob(), job.Run);
+            : new JobChange(saved ? JobChangeOutcome.Changed : JobChangeOutcome.Conflict, job.ToJob());
     }
 
     private async Task<JobEntity?> FindLiveAsync(string id, CancellationToken cancellationToken)
@@ -271,8 +271,7 @@ public sealed partial class JobService(
 /// <summary>How a retry or cancel went.</summary>
 /// <param name="Outcome">Whether the job changed.</param>
 /// <param name="Job">The job as it now stands; null when it was not found.</param>
-/// <param name="Run">The job's run as it now stands.</param>
-public sealed record JobChange(JobChangeOutcome Outcome, Job? Job, int Run = 0);
+public sealed record JobChange(JobChangeOutcome Outcome, Job? Job);
 
 /// <summary>The outcomes of <see cref="JobService.RetryAsync"/> and <see cref="JobService.CancelAsync"/>.</summary>
 public enum JobChangeOutcome

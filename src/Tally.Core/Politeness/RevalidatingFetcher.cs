@@ -12,7 +12,7 @@ namespace Tally.Politeness;
 /// Validators only save work: when storage cannot look them up or keep them, the page is fetched, or its count kept,
 /// as if there were none, and the job is not held back.
 /// </remarks>
-public sealed partial class RevalidatingFetcher(PageCounter pages, ValidatorStore validators, TimeProvider time, ILogger<RevalidatingFetcher> logger)
+public sealed partial class RevalidatingFetcher(PageFetcher pages, ValidatorStore validators, TimeProvider time, ILogger<RevalidatingFetcher> logger)
 {
     /// <summary>Counts <paramref name="url"/>, revalidating its kept count if any, and keeps what it finds for <paramref name="keepFor"/>.</summary>
     /// <exception cref="FetchFailedException">The page could not be fetched or counted.</exception>

@@ -88,7 +88,7 @@ public sealed class RobotsTxtCache(IOptionsMonitor<PolitenessOptions> options, I
 
             return new(RobotsTxt.AllowAll.For(settings.UserAgent), now + settings.RobotsTxtCacheTime); // more than five redirects: unavailable
         }
-        catch (HttpRequestException ex) when (PageCounter.ConnectionFailed(url, ex) is { IsTransient: false } permanent)
+        catch (HttpRequestException ex) when (PageFetcher.ConnectionFailed(url, ex) is { IsTransient: false } permanent)
         {
             return new(null, now + settings.RobotsTxtRetryTime) { Failure = permanent.Message }; // a blocked or unknown host: the page would fail the same way
         }

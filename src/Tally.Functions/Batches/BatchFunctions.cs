@@ -6,7 +6,7 @@ using Tally.Callbacks;
 namespace Tally.Functions.Batches;
 
 /// <summary>The batch orchestrator and its fetch-and-count activity.</summary>
-public sealed class BatchFunctions(BatchPageCounter pages, BatchSliceCounter slices, CallbackService callbacks)
+public sealed class BatchFunctions(BatchPageFetcher pages, SliceRunner slices, CallbackService callbacks)
 {
     /// <summary>Fans out over the batch's slices and gathers the totals (see <see cref="BatchOrchestration"/>).</summary>
     [Function(nameof(RunBatch))]
@@ -18,7 +18,7 @@ public sealed class BatchFunctions(BatchPageCounter pages, BatchSliceCounter sli
     /// <summary>Fetches and counts one slice of a batch's URLs, several at once, and writes its pages to its blob.</summary>
     [Function(nameof(CountBatchSlice))]
     public Task<SliceSummary> CountBatchSlice([ActivityTrigger] SliceWork work, CancellationToken cancellationToken) =>
-        slices.CountAsync(work, cancellationToken);
+        slices.RunAsync(work, cancellationToken);
 
     /// <summary>Records the call a batch's end owes (see <see cref="BatchEndCall"/>).</summary>
     [Function(nameof(RecordBatchCallback))]

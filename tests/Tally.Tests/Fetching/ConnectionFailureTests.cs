@@ -19,7 +19,7 @@ public sealed class ConnectionFailureTests
     [InlineData(HttpRequestError.Unknown, true)]
     public void ConnectionFailure_IsTransient_OnlyWhenTryingAgainMayHelp(HttpRequestError error, bool transient)
     {
-        var failure = PageCounter.ConnectionFailed(Url, new HttpRequestException(error, "failed"));
+        var failure = PageFetcher.ConnectionFailed(Url, new HttpRequestException(error, "failed"));
 
         Assert.Equal(transient, failure.IsTransient);
         Assert.Contains("no-such-host.example", failure.Message);

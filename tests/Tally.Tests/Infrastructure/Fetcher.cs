@@ -38,7 +38,7 @@ public sealed class Fetcher : IAsyncDisposable
         _connection = (RecordingConnection)_services.GetRequiredService<GuardedConnection>();
     }
 
-    public PageCounter Pages => _services.GetRequiredService<PageCounter>();
+    public PageFetcher Pages => _services.GetRequiredService<PageFetcher>();
 
     /// <summary>Every endpoint a connection was opened to.</summary>
     public IReadOnlyCollection<IPEndPoint> Opened => _connection.Opened;

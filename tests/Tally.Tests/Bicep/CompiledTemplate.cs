@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Tally.Tests.Infrastructure;
 
-namespace Tally.Tests.Infra;
+namespace Tally.Tests.Bicep;
 
 /// <summary>infra/main.bicep built and linted once by the Bicep CLI from NuGet, and the ARM JSON it compiles to.</summary>
 public sealed class CompiledTemplate : IAsyncLifetime

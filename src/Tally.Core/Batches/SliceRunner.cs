@@ -17,10 +17,10 @@ namespace Tally.Batches;
 /// a transient failure is then retried with backoff only while the retry can end within the budget. So a slice of
 /// hanging origins fails those URLs with their timeouts, and the batch goes on with every other page counted.
 /// </remarks>
-public sealed class BatchSliceCounter(BatchStore store, BatchPageCounter pages, TimeBudget budget, IOptionsMonitor<FetchOptions> fetch)
+public sealed class SliceRunner(BatchStore store, BatchPageFetcher pages, TimeBudget budget, IOptionsMonitor<FetchOptions> fetch)
 {
-    /// <summary>Counts the slice.</summary>
-    public async Task<SliceSummary> CountAsync(SliceWork work, CancellationToken cancellationToken)
+    /// <summary>Fetches and counts the slice's URLs and writes their results.</summary>
+    public async Task<SliceSummary> RunAsync(SliceWork work, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var urls = await store.ReadUrlsAsync(work.BatchId, work.Slice, cancellationToken).ConfigureAwait(false);

@@ -4,7 +4,7 @@ using Tally.Fetching;
 using Tally.Jobs;
 using Tally.Tests.Infrastructure;
 
-namespace Tally.Tests.Infra;
+namespace Tally.Tests.Bicep;
 
 /// <summary>infra/ compiles offline with no errors or warnings, and the ARM it compiles to says what the README claims.</summary>
 public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<CompiledTemplate>

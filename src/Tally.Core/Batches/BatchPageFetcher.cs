@@ -4,7 +4,7 @@ using Tally.Politeness;
 namespace Tally.Batches;
 
 /// <summary>The batch activity's work: fetch and count one URL with the same engine as jobs.</summary>
-public sealed class BatchPageCounter(PageCounter pages)
+public sealed class BatchPageFetcher(PageFetcher pages)
 {
     /// <summary>Counts <paramref name="url"/>; a permanent or unexpected failure is returned as the page's error, never retried.</summary>
     /// <exception cref="FetchFailedException">A transient failure, thrown so the orchestrator's retry policy applies.</exception>

@@ -18,7 +18,7 @@ namespace Tally.Fetching;
 /// orchestrator's retry policy (for batches) own retrying, so a failing origin is not hit by
 /// two layers of retries at once.
 /// </remarks>
-public sealed class PageCounter(HttpClient http, IOptionsMonitor<FetchOptions> options, TallyMetrics metrics)
+public sealed class PageFetcher(HttpClient http, IOptionsMonitor<FetchOptions> options, TallyMetrics metrics)
 {
     private const int BufferSize = 64 * 1024;
 
