@@ -16,8 +16,6 @@ namespace Tally.Batches;
 /// <see cref="BatchRequest.GenerationSize"/> slices the orchestration continues as new with only its totals, so no
 /// history grows with the batch, and the batch's parallelism is never split among sub-orchestrations; between
 /// generations the window drains once.
-/// Batches started before slices run the former way (one activity a URL; sub-orchestrations of
-/// <see cref="BatchRequest.ChunkSize"/> URLs), which stays below for them.
 /// </remarks>
 public static class BatchOrchestration
 {
@@ -43,14 +41,23 @@ public static class BatchOrchestration
     /// <summary>The share of <paramref name="maxParallelism"/> slot <paramref name="slot"/> of <paramref name="slots"/> gets: the shares add up to it.</summary>
     public static int Share(int maxParallelism, int slots, int slot) => (maxParallelism / slots) + (slot < maxParallelism % slots ? 1 : 0);
 
+    /// <summary>Why a batch whose input has no slices fails: it was started by a version before slices, whose path is gone.</summary>
+    public const string StartedBeforeSlices =
+        "This batch was started by a Tally version before slices (its URLs in its input, one activity a URL), which this version no longer runs; start it again with POST /api/batches.";
 
     /// <summary>Runs a batch of slices in <paramref name="context"/>.</summary>
     /// <param name="context">The orchestration context.</param>
     /// <param name="request">The batch, with where an earlier generation left off.</param>
     /// <param name="sliceActivity">The slice activity's name.</param>
     /// <returns>The totals; the pages are in the batch's blobs.</returns>
-    public static async Task<BatchResult> RunSlicesAsync(TaskOrchestrationContext context, BatchRequest request, string sliceActivity)
+    /// <exception cref="InvalidOperationException">The batch was started before slices (<see cref="StartedBeforeSlices"/>): it fails with that reason.</exception>
+    public static async Task<BatchResult> RunAsync(TaskOrchestrationContext context, BatchRequest request, string sliceActivity)
     {
+        if (request.SliceSize <= 0)
+        {
+            throw new InvalidOperationException(StartedBeforeSlices);
+        }
+
         var sliceCount = (request.UrlCount + request.SliceSize - 1) / request.SliceSize;
         var carried = request.Carried ?? new BatchCarry(0, 0, 0, 0);
         var end = Math.Min(sliceCount, carried.NextSlice + request.GenerationSize);
@@ -84,152 +91,5 @@ public static class BatchOrchestration
         }
 
         return new BatchResult(words, done - failed, failed, []);
-    }
-
-    /// <summary>The chunk size of batches started before it travelled in the input, when it was fixed.</summary>
-    public const int FormerChunkSize = 500;
-
-    /// <summary>Runs a batch started before slices in <paramref name="context"/>, as it began.</summary>
-    /// <param name="context">The orchestration context.</param>
-    /// <param name="request">The batch.</param>
-    /// <param name="orchestratorName">The orchestrator's own name, for sub-orchestrations.</param>
-    /// <param name="activityName">The fetch-and-count activity's name.</param>
-    public static async Task<BatchResult> RunAsync(TaskOrchestrationContext context, BatchRequest request, string orchestratorName, string activityName)
-    {
-        var pages = request.Urls.Count > ChunkSizeOf(request)
-            ? await RunChunksAsync(context, request, orchestratorName)
-            : await RunPagesAsync(context, request, activityName);
-        var failed = pages.Count(p => p.Error is not null);
-        return new BatchResult(pages.Sum(p => p.Words ?? 0), pages.Count - failed, failed, pages);
-    }
-
-    private static async Task<IReadOnlyList<PageResult>> RunPagesAsync(TaskOrchestrationContext context, BatchRequest request, string activityName)
-    {
-        var options = TaskOptions.FromRetryPolicy(new RetryPolicy(
-            request.Retry.MaxAttempts, TimeSpan.FromMilliseconds(request.Retry.FirstIntervalMs), backoffCoefficient: 2));
-        return await SlidingWindowAsync(context, request.Urls.Count, request.MaxParallelism, request.Urls.Count, async i =>
-        {
-            try
-            {
-                return await context.CallActivityAsync<PageResult>(activityName, request.Urls[i], options);
-            }
-            catch (TaskFailedException ex)
-            {
-                // Retries are spent: the URL fails, the batch goes on.
-                return new PageResult(request.Urls[i], null, null, ex.FailureDetails.ErrorMessage);
-            }
-        }, page => [page]);
-    }
-
-    /// <summary>
-    /// Runs the chunks as sub-orchestrations, a sliding window of them, and publishes progress as the
-    /// chunks report it (<see cref="ChunkProgress"/>), not only as they finish: a 10,000-URL batch shows
-    /// pages done within a few pages of their completion.
-    /// </summary>
-    private static async Task<IReadOnlyList<PageResult>> RunChunksAsync(TaskOrchestrationContext context, BatchRequest request, string orchestratorName)
-    {
-        var chunks = request.Urls.Chunk(ChunkSizeOf(request)).ToArray();
-        var width = Math.Min(chunks.Length, request.MaxParallelism);
-        var share = Math.Max(1, request.MaxParallelism / width);
-        var ids = chunks.Select((_, i) => $"{context.InstanceId}-{i:D4}").ToArray();
-        var results = new BatchResult?[chunks.Length];
-        var reported = new ChunkProgress?[chunks.Length]; // the latest report of each chunk still running
-        var inFlight = new Dictionary<Task<BatchResult>, int>();
-        var next = 0;
-
-        void Start()
-        {
-            inFlight[context.CallSubOrchestratorAsync<BatchResult>(
-                orchestratorName,
-                request with { Urls = chunks[next], MaxParallelism = share },
-                new SubOrchestrationOptions { InstanceId = ids[next] })] = next;
-            next++;
-        }
-
-        void Publish() => context.SetCustomStatus(new BatchProgress(
-            results.Sum(r => r?.Pages.Count ?? 0) + reported.Sum(r => r?.Done ?? 0),
-            request.Urls.Count,
-            results.Sum(r => r?.Failed ?? 0) + reported.Sum(r => r?.Failed ?? 0)));
-
-        Publish();
-        while (next < chunks.Length && inFlight.Count < width)
-        {
-            Start();
-        }
-
-        var report = context.WaitForExternalEvent<ChunkProgress>(ChunkProgress.EventName);
-        while (inFlight.Count > 0)
-        {
-            var finished = await Task.WhenAny([.. inFlight.Keys, report]);
-            if (finished == report)
-            {
-                // Reports are cumulative, so an old one arriving late never lowers the count, and one for a finished chunk is ignored.
-                var i = Array.IndexOf(ids, report.Result.InstanceId);
-                if (i >= 0 && results[i] is null && report.Result.Done > (reported[i]?.Done ?? -1))
-                {
-                    reported[i] = report.Result;
-                }
-
-                report = context.WaitForExternalEvent<ChunkProgress>(ChunkProgress.EventName);
-            }
-            else
-            {
-                var chunk = (Task<BatchResult>)finished;
-                var i = inFlight[chunk];
-                inFlight.Remove(chunk);
-                (results[i], reported[i]) = (chunk.Result, null);
-                if (next < chunks.Length)
-                {
-                    Start();
-                }
-            }
-
-            Publish();
-        }
-
-        return [.. results.SelectMany(r => r!.Pages)];
-    }
-
-    /// <summary>A chunk tells its batch how far it has got, every twentieth of its pages, so the batch's history stays small.</summary>
-    private static void ReportToParent(TaskOrchestrationContext context, BatchProgress progress)
-    {
-        var every = Math.Max(1, progress.Total / 20);
-        if (context.Parent is { } parent && (progress.Done % every == 0 || progress.Done == progress.Total))
-        {
-            context.SendEvent(parent.InstanceId, ChunkProgress.EventName, new ChunkProgress(context.InstanceId, progress.Done, progress.Failed));
-        }
-    }
-
-    private static int ChunkSizeOf(BatchRequest request) => request.ChunkSize > 0 ? request.ChunkSize : FormerChunkSize;
-
-    /// <summary>Runs <paramref name="count"/> tasks, at most <paramref name="width"/> at once, publishing progress as each finishes.</summary>
-    private static async Task<T[]> SlidingWindowAsync<T>(
-        TaskOrchestrationContext context, int count, int width, int totalUrls, Func<int, Task<T>> start, Func<T, IReadOnlyList<PageResult>> pagesOf)
-    {
-        var results = new T[count];
-        var inFlight = new Dictionary<Task<T>, int>();
-        var next = 0;
-        var progress = new BatchProgress(0, totalUrls, 0);
-        context.SetCustomStatus(progress);
-        while (next < count && inFlight.Count < width)
-        {
-            inFlight[start(next)] = next++;
-        }
-
-        while (inFlight.Count > 0)
-        {
-            var finished = await Task.WhenAny(inFlight.Keys);
-            var pages = pagesOf(results[inFlight[finished]] = finished.Result);
-            inFlight.Remove(finished);
-            progress = progress with { Done = progress.Done + pages.Count, Failed = progress.Failed + pages.Count(p => p.Error is not null) };
-            context.SetCustomStatus(progress);
-            ReportToParent(context, progress);
-            if (next < count)
-            {
-                inFlight[start(next)] = next++;
-            }
-        }
-
-        return results;
     }
 }

@@ -19,9 +19,6 @@ public sealed class BatchService(
     /// <summary>The orchestrator's function name.</summary>
     public const string OrchestratorName = "RunBatch";
 
-    /// <summary>The former one-URL activity's function name (batches started before slices).</summary>
-    public const string ActivityName = "CountBatchPage";
-
     /// <summary>The most queries of the task hub one page of <c>GET /api/batches</c> makes, each of at most the page's limit of instances.</summary>
     public const int ListingQueries = 4;
 
@@ -60,7 +57,7 @@ public sealed class BatchService(
         var parallelism = maxParallelism ?? settings.DefaultParallelism;
         var sliceSize = BatchOrchestration.SliceSizeWithin(
             settings.SliceSize > 0 ? settings.SliceSize : BatchOrchestration.SliceSizeFor(parallelism), parallelism, budget.MaxRounds(fetch.CurrentValue.Timeout));
-        var request = new BatchRequest([], parallelism, new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds), SliceSize: sliceSize, UrlCount: urls.Count, GenerationSize: settings.SlicesPerGeneration, CallbackUrl: callbackUrl?.AbsoluteUri);
+        var request = new BatchRequest(parallelism, new BatchRetry(settings.RetryAttempts, (int)settings.RetryInterval.TotalMilliseconds), sliceSize, urls.Count, settings.SlicesPerGeneration, CallbackUrl: callbackUrl?.AbsoluteUri);
         var id = IdOf(requestKey ?? JobIds.NewKey(time.GetUtcNow()));
         await store.WriteUrlsAsync(id, [.. urls.Select(u => u.AbsoluteUri)], sliceSize, cancellationToken).ConfigureAwait(false);
         try
@@ -87,7 +84,7 @@ public sealed class BatchService(
             return null;
         }
 
-        // Inputs and outputs are small now: counts and totals, never the URLs or pages of a batch started with slices.
+        // Inputs and outputs are small: counts and totals, never a batch's URLs or pages (they are in blobs).
         var instance = await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false);
         if (instance is null)
         {
@@ -95,15 +92,11 @@ public sealed class BatchService(
         }
 
         var request = instance.ReadInputAs<BatchRequest>();
-        var total = request?.Total ?? 0;
+        var total = request?.UrlCount ?? 0;
         var result = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<BatchResult>() : null;
         if (result is not null && request is { SliceSize: > 0 })
         {
             result = result with { Pages = await store.ReadPagesAsync(id, request.SliceSize, total, 0, FirstPageSize, cancellationToken).ConfigureAwait(false) };
-        }
-        else if (result is not null)
-        {
-            result = result with { Pages = [.. result.Pages.Take(FirstPageSize)] };
         }
 
         var progress = result is not null
@@ -158,16 +151,16 @@ public sealed class BatchService(
             return null;
         }
 
-        IReadOnlyList<PageResult> pages = instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed ? []
-            : request.SliceSize > 0 ? await store.ReadPagesAsync(id, request.SliceSize, request.Total, offset, limit, cancellationToken).ConfigureAwait(false)
-            : [.. (instance.ReadOutputAs<BatchResult>()?.Pages ?? []).Skip(offset).Take(limit)];
-        return new BatchPages(id, StatusName(instance.RuntimeStatus), request.Total, offset, pages);
+        IReadOnlyList<PageResult> pages = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed && request.SliceSize > 0
+            ? await store.ReadPagesAsync(id, request.SliceSize, request.UrlCount, offset, limit, cancellationToken).ConfigureAwait(false)
+            : [];
+        return new BatchPages(id, StatusName(instance.RuntimeStatus), request.UrlCount, offset, pages);
     }
 
     /// <summary>Recent batches, a page at a time, optionally in one status: their status and times, never their URLs or pages.</summary>
     /// <remarks>
-    /// No progress: the Durable client returns custom status only with inputs and outputs, which for a batch
-    /// are up to 10,000 URLs and their pages. A batch's progress is read one at a time (<see cref="GetAsync"/>).
+    /// No progress: the Durable client returns custom status only with inputs and outputs, which a listing does not
+    /// fetch, so a page stays one small query. A batch's progress is read one at a time (<see cref="GetAsync"/>).
     /// </remarks>
     /// <param name="client">The Durable client.</param>
     /// <param name="status">The status to list (<c>pending</c>, <c>running</c>, <c>completed</c>, <c>failed</c>, <c>terminated</c>), or null for all.</param>
@@ -182,7 +175,8 @@ public sealed class BatchService(
         return await WithinDeadlineAsync(
             async ct =>
             {
-                // Sub-orchestrations ({id}-0000…) share the prefix and are left out, so a page of the query can hold
+                // Instances that are not batches (the sub-orchestrations, {id}-0000…, of batches from before slices) share
+                // the prefix and are left out, so a page of the query can hold
                 // fewer batches than asked: ask again for only what is missing, so the page never passes the limit,
                 // and at most ListingQueries times, so no token and no task hub makes a page walk it all.
                 var batches = new List<BatchSummary>();
@@ -257,13 +251,13 @@ public sealed class BatchService(
         await WithinDeadlineAsync(
             async ct =>
             {
-                await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = TerminateReason, Recursive = true }, ct).ConfigureAwait(false);
+                await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = TerminateReason }, ct).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
         if (instance.ReadInputAs<BatchRequest>()?.CallbackUrl is { } url)
         {
-            var progress = instance.ReadCustomStatusAs<BatchProgress>() ?? new BatchProgress(0, instance.ReadInputAs<BatchRequest>()!.Total, 0);
+            var progress = instance.ReadCustomStatusAs<BatchProgress>() ?? new BatchProgress(0, instance.ReadInputAs<BatchRequest>()!.UrlCount, 0);
             await RecordTerminatedAsync(instance, url, progress, cancellationToken).ConfigureAwait(false);
         }
 
@@ -272,7 +266,7 @@ public sealed class BatchService(
 
     /// <summary>
     /// Purges the batches that finished more than the result TTL ago (by their last update, so a long batch is kept a whole
-    /// TTL after it finished, however long ago it started): their blobs, then their histories (sub-orchestrations included).
+    /// TTL after it finished, however long ago it started): their blobs, then their histories.
     /// </summary>
     /// <returns>How many instances were purged.</returns>
     public async Task<int> PurgeFinishedAsync(DurableTaskClient client, CancellationToken cancellationToken)

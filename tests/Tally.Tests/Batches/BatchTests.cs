@@ -120,23 +120,24 @@ public sealed class BatchTests(BatchFixture fixture) : IClassFixture<BatchFixtur
     }
 
     [Fact]
-    public async Task ABatchStartedBeforeSlices_StillRunsAsItBegan()
+    public async Task ABatchStartedBeforeSlices_Fails_SayingToStartItAgain_AndFetchesNothing()
     {
-        // An input as the former version wrote it: the URLs inline, no slice size. A deployment must not break it.
-        Uri[] urls = [origin.Page("one"), origin.Page("two words"), origin.Status(404)];
+        // An input as the former version wrote it (the BatchRequest of then): the URLs inline, no slice size.
+        Uri[] urls = [origin.Page("one"), origin.Page("two words")];
         var id = await _app.Client.ScheduleNewOrchestrationInstanceAsync(
             Tally.Batches.BatchService.OrchestratorName,
-            new Tally.Batches.BatchRequest([.. urls.Select(u => u.AbsoluteUri)], 2, new Tally.Batches.BatchRetry(2, 50)),
+            new { Urls = urls.Select(u => u.AbsoluteUri).ToArray(), MaxParallelism = 2, Retry = new { MaxAttempts = 2, FirstIntervalMs = 50 } },
             new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = "b" + Tally.Jobs.JobIds.NewKey(_app.Clock.GetUtcNow()) });
 
         var batch = await _app.CompletedAsync(id);
-        var pages = await PagesAsync(id, "offset=1&limit=2");
+        var pages = await PagesAsync(id, "offset=0");
 
         Assert.True(batch.Status == 200, batch.ToString());
-        Assert.Equal("completed", batch.Text("status"));
-        Assert.Equal(3, batch.Body.GetProperty("result").GetProperty("totalWords").GetInt64());
-        Assert.Equal(3, batch.Body.GetProperty("progress").GetProperty("total").GetInt32());
-        Assert.Equal([urls[1].AbsoluteUri, urls[2].AbsoluteUri], pages.Body.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("url").GetString()));
+        Assert.Equal("failed", batch.Text("status"));
+        Assert.Equal(Tally.Batches.BatchOrchestration.StartedBeforeSlices, batch.Text("error"));
+        Assert.Equal(200, pages.Status);
+        Assert.Empty(pages.Body.GetProperty("pages").EnumerateArray());
+        Assert.All(urls, url => Assert.Equal(0, origin.Hits(url)));
     }
 
     [Fact]
@@ -172,7 +173,7 @@ public sealed class BatchTests(BatchFixture fixture) : IClassFixture<BatchFixtur
 
         var slice = await PagesAsync(id, "offset=1&limit=2");
         var past = await PagesAsync(id, "offset=5");
-        var unknown = await PagesAsync("b" + new string('0', 32), "");
+        var unknown = await PagesAsync("b" + Tally.Jobs.JobIds.NewKey(_app.Clock.GetUtcNow()), ""); // well formed, never started
 
         Assert.Equal(200, slice.Status);
         Assert.Equal(5, slice.Body.GetProperty("total").GetInt32());

@@ -111,7 +111,8 @@ public sealed class FunctionsMetadataTests
 
     [Theory]
     [InlineData(Tally.Batches.BatchService.OrchestratorName, "orchestrationTrigger")]
-    [InlineData(Tally.Batches.BatchService.ActivityName, "activityTrigger")]
+    [InlineData(nameof(Tally.Functions.Batches.BatchFunctions.CountBatchSlice), "activityTrigger")]
+    [InlineData(nameof(Tally.Functions.Batches.BatchFunctions.RecordBatchCallback), "activityTrigger")]
     public void DurableFunction_IsBoundUnderTheNameTheServiceSchedules(string name, string trigger) =>
         Assert.Equal(trigger, Trigger(name).GetProperty("type").GetString());
 

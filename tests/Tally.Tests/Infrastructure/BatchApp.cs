@@ -91,7 +91,6 @@ public sealed class BatchApp : IAsyncDisposable
         void Register(DurableTaskRegistry registry) => registry
             .AddOrchestratorFunc<BatchRequest, BatchResult>(nameof(BatchFunctions.RunBatch), (context, _) => functions.RunBatch(context))
             .AddActivityFunc<SliceWork, SliceSummary>(nameof(BatchFunctions.CountBatchSlice), (context, work) => functions.CountBatchSlice(work, CancellationToken.None))
-            .AddActivityFunc<string, PageResult>(nameof(BatchFunctions.CountBatchPage), (context, url) => functions.CountBatchPage(url, CancellationToken.None))
             .AddActivityFunc<Tally.Callbacks.BatchEnd>(nameof(BatchFunctions.RecordBatchCallback), (context, end) => functions.RecordBatchCallback(end, CancellationToken.None));
 
         if (azureStorage is not null)
