@@ -301,7 +301,7 @@ public sealed class BatchService(
             using var budget = new CancellationTokenSource(ClientDeadline);
             await store.DeleteAsync(id, budget.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException or IOException)
+        catch (Exception ex) when (StorageTrouble.IsOrCanceled(ex))
         {
             // Best effort: the purge deletes them later only for batches it finds, so these stay; they are never read.
         }

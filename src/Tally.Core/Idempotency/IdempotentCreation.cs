@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tally.Jobs;
+using Tally.Hosting;
 
 namespace Tally.Idempotency;
 
@@ -125,7 +126,7 @@ public sealed partial class IdempotentCreation(IdempotencyStore store, IOptionsM
                 await store.TryReplaceAsync(hash, current with { LeaseUntil = Millisecond(time.GetUtcNow()) }, budget.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
+        catch (Exception ex) when (StorageTrouble.IsOrCanceled(ex))
         {
             LogReleaseFailed(ex, held.ResourceId);
         }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tally.Callbacks;
 using Microsoft.Extensions.Options;
 using Tally.Time;
+using Tally.Hosting;
 
 namespace Tally.Jobs;
 
@@ -199,7 +200,7 @@ public sealed partial class JobService(
                 await store.UncommitAsync(key, budget.Token).ConfigureAwait(false); // first: then nothing left below is visible
                 uncommitted = true;
             }
-            catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
+            catch (Exception ex) when (StorageTrouble.IsOrCanceled(ex))
             {
                 LogRollbackIncomplete(ex, key);
             }
@@ -216,7 +217,7 @@ public sealed partial class JobService(
             {
                 await store.RemoveAsync(chunks[c], budget.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
+            catch (Exception ex) when (StorageTrouble.IsOrCanceled(ex))
             {
                 left += chunks[c].Length; // undispatched: with no commit, never visible, and expiring within minutes
                 LogRollbackIncomplete(ex, key);

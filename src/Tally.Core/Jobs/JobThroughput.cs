@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tally.Hosting;
 
 namespace Tally.Jobs;
 
@@ -192,7 +193,7 @@ public sealed partial class JobThroughputWriter(JobThroughput throughput, TimePr
         {
             await throughput.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException or AggregateException or IOException)
+        catch (Exception ex) when (StorageTrouble.IsOrCanceled(ex))
         {
             LogNotWritten(ex); // the totals stay in memory and go with the next write
         }

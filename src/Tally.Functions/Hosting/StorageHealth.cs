@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Tally.Jobs;
+using Tally.Hosting;
 
 namespace Tally.Functions.Hosting;
 
@@ -29,7 +30,7 @@ public sealed partial class StorageHealth(QueueServiceClient queues, TableServic
 
             return null;
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException or InvalidOperationException)
+        catch (Exception ex) when (StorageTrouble.IsOrCanceled(ex) || ex is InvalidOperationException) // what the SDK throws on an answer it cannot read is as unhealthy
         {
             if (cancellationToken.IsCancellationRequested)
             {

@@ -21,7 +21,7 @@ public static class TallyFunctionsExtensions
     public static FunctionsApplicationBuilder AddTally(this FunctionsApplicationBuilder builder)
     {
         builder.ConfigureFunctionsWebApplication();
-        builder.UseMiddleware<StorageTroubleMiddleware>();
+        builder.UseWhen<StorageTroubleMiddleware>(StorageTroubleMiddleware.IsHttp);
         builder.Services.AddTallyCore(builder.Configuration);
         builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddHostedService<JobThroughputWriter>();

@@ -32,6 +32,6 @@ public sealed class Maintenance(JobPurger purger, JobThroughput throughput, Batc
     public async Task<IActionResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken) =>
         await health.CheckAsync(cancellationToken) is { } failure
-            ? StorageTrouble.Problem(failure)
+            ? StorageTroubleAnswer.Problem(failure)
             : new OkObjectResult(new { status = "healthy" });
 }

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Tally.Functions.Batches;
 using Tally.Functions.Http;
+using Tally.Hosting;
 using Tally.Tests.Infrastructure;
 
 namespace Tally.Tests.Hosting;

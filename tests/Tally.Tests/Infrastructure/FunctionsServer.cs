@@ -64,7 +64,7 @@ public sealed class FunctionsServer : IAsyncDisposable
             await next(context);
         });
 
-        var assembly = typeof(StorageTrouble).Assembly;
+        var assembly = typeof(StorageTroubleAnswer).Assembly;
         foreach (var function in HttpFunctions())
         {
             var split = function.EntryPoint.LastIndexOf('.');
@@ -108,9 +108,9 @@ public sealed class FunctionsServer : IAsyncDisposable
                 var other => throw new NotSupportedException($"{method.Name} returned {other?.GetType().Name}."),
             };
         }
-        catch (Exception ex) when (StorageTrouble.Is(ex))
+        catch (Exception ex) when (StorageTroubleMiddleware.AnswerTo(ex) is { } trouble)
         {
-            result = StorageTrouble.Problem();
+            result = trouble;
         }
 
         await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));

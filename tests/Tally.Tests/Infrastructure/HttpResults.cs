@@ -10,7 +10,7 @@ namespace Tally.Tests.Infrastructure;
 /// <summary>
 /// Executes an HTTP function's <see cref="IActionResult"/> through ASP.NET Core MVC, as the worker's HTTP
 /// integration does; storage trouble the function throws becomes its answer as the app's
-/// <c>StorageTroubleMiddleware</c> makes it, through the same <see cref="StorageTrouble"/>.
+/// <see cref="StorageTroubleMiddleware"/> makes it, through the same <see cref="StorageTroubleMiddleware.AnswerTo"/>.
 /// </summary>
 internal static class HttpResults
 {
@@ -26,9 +26,9 @@ internal static class HttpResults
         {
             answer = await result;
         }
-        catch (Exception ex) when (StorageTrouble.Is(ex))
+        catch (Exception ex) when (StorageTroubleMiddleware.AnswerTo(ex) is { } trouble)
         {
-            answer = StorageTrouble.Problem();
+            answer = trouble;
         }
 
         await answer.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
