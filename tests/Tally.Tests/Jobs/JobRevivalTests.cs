@@ -107,7 +107,7 @@ public sealed class JobRevivalTests(Azurite azurite, Origin origin) : IAsyncLife
         Assert.Equal(1, origin.Hits(url));
     }
 
-    [Fact(Skip = "Open defect, found at the end of the stop: with the origin limits' share renewal loop going on after any exception (which the real host's storage-outage test and the callback tests need), this test's revived run does not finish; not understood yet.")]
+    [Fact]
     public async Task SlowWorker_RevivedWhileItStillCounts_CannotRecordItsResult()
     {
         using var gate = new SemaphoreSlim(0);
@@ -131,8 +131,10 @@ public sealed class JobRevivalTests(Azurite azurite, Origin origin) : IAsyncLife
         await Eventually.GetAsync(() => Task.FromResult(_app.Faults.Injected), n => n >= 1, what: "the lost heartbeat");
         _app.Faults.FailWhen = null;
         var revived = await Reviver.ReviveAsync(default);
-        await _app.Host.DrainAsync(); // the next run, fetched at once
-        var counted = await _app.GetJobAsync(id);
+
+        // The next run's message is taken by the listener still running the slow delivery, as the host's listener keeps
+        // polling while work runs below its threshold: a second drain here would race it for the message.
+        var counted = await Eventually.GetAsync(() => _app.GetJobAsync(id), j => j.Text("status") == "succeeded", what: "the next run to count the page");
         gate.Release();
         await slow; // the first worker finishes, and tries to record its result
         var job = await _app.GetJobAsync(id);
