@@ -286,7 +286,7 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
     }
 
     /// <summary>Waits until something asks for a renewal, or <paramref name="interval"/> passes (shorter while this instance wants more than it has).</summary>
-    public async Task WaitForRenewalAsync(TimeSpan interval, TimeSpan whenShort)
+    public async Task WaitForRenewalAsync(TimeSpan interval, TimeSpan whenShort, CancellationToken stopping)
     {
         Task signal;
         lock (_lock)
@@ -300,7 +300,7 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
             interval = _inFlight + _waiters.Count > _granted ? whenShort : interval;
         }
 
-        await Task.WhenAny(signal, Task.Delay(interval, clock)).ConfigureAwait(false);
+        await Task.WhenAny(signal, Task.Delay(interval, clock, stopping)).ConfigureAwait(false);
     }
 
     /// <summary>The origin as this instance sees it.</summary>

@@ -15,11 +15,16 @@ namespace Tally.Politeness;
 /// the instance wants more than it holds), at once when a pause is learnt or slots are given back, and released when
 /// the origin has been idle for <see cref="IdleRelease"/>. So limits cost about two storage calls a renewal, a few a
 /// second however many fetches. Real time, not the app's clock: an origin's pause and a share's lease are in the time
-/// the origin and the other instances live in.
+/// the origin and the other instances live in. When the app stops, its loops end and its shares are given back, so the
+/// other instances need not wait for them to lapse.
 /// </remarks>
 public sealed partial class OriginLimiter(
     IOriginShares shares, RobotsTxtCache robots, IOptionsMonitor<PolitenessOptions> options, IOptionsMonitor<FetchOptions> fetch, ILogger<OriginLimiter> logger)
+    : IAsyncDisposable, IDisposable
 {
+    /// <summary>How long giving the shares back may take when the app stops; past it, they lapse on their own.</summary>
+    private static readonly TimeSpan ReleaseOnStop = TimeSpan.FromSeconds(2);
+
     /// <summary>How often a busy origin's share is renewed.</summary>
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
 
@@ -35,6 +40,7 @@ public sealed partial class OriginLimiter(
     private readonly TimeProvider _clock = TimeProvider.System;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..16];
     private readonly ConcurrentDictionary<string, OriginGate> _gates = new();
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Takes a slot of <paramref name="url"/>'s origin, waiting for it as its limits say; the wait is added to <see cref="PoliteWait"/>.</summary>
     /// <exception cref="OriginPausedException">The origin is paused, or its limits would hold the fetch too long.</exception>
@@ -61,7 +67,7 @@ public sealed partial class OriginLimiter(
 
     private async Task RenewLoopAsync(OriginGate gate)
     {
-        while (true)
+        while (!_stopping.IsCancellationRequested)
         {
             var (limit, rate) = LimitsOf(gate.Origin);
             var asked = gate.Demand(limit);
@@ -71,8 +77,12 @@ public sealed partial class OriginLimiter(
                 try
                 {
                     var now = _clock.GetUtcNow();
-                    var grant = await shares.RenewAsync(gate.Origin, _instance, asked, now, CancellationToken.None).ConfigureAwait(false);
+                    var grant = await shares.RenewAsync(gate.Origin, _instance, asked, now, _stopping.Token).ConfigureAwait(false);
                     gate.Apply(grant, asked, now + OriginShares.Lease - RenewEvery - RenewEvery, rate);
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    return;
                 }
                 catch (Exception ex)
                 {
@@ -89,9 +99,32 @@ public sealed partial class OriginLimiter(
                 }
             }
 
-            await gate.WaitForRenewalAsync(RenewEvery, RenewWhenShort).ConfigureAwait(false);
+            await gate.WaitForRenewalAsync(RenewEvery, RenewWhenShort, _stopping.Token).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Ends the renewal loops and gives back this instance's shares, within <see cref="ReleaseOnStop"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        using var deadline = new CancellationTokenSource(ReleaseOnStop);
+        var nothing = new ShareRequest(0, 0, 0, 0, null);
+        foreach (var origin in _gates.Keys)
+        {
+            try
+            {
+                await shares.RenewAsync(origin, _instance, nothing, _clock.GetUtcNow(), deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogReleaseFailed(ex, origin); // it lapses with its lease
+            }
+        }
+
+    }
+
+    /// <summary>Ends the renewal loops; the shares lapse with their lease (<see cref="DisposeAsync"/> gives them back).</summary>
+    public void Dispose() => _stopping.Cancel();
 
     /// <summary>The limits of <paramref name="origin"/>: its override, else the defaults; its rate no faster than its robots.txt <c>Crawl-delay</c>.</summary>
     private (int Limit, double? Rate) LimitsOf(string origin)
@@ -109,4 +142,7 @@ public sealed partial class OriginLimiter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew this instance's share of {Origin}; it fetches on what it holds until that lapses")]
     private partial void LogRenewFailed(Exception exception, string origin);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not give back this instance's share of {Origin} as it stopped; the share lapses with its lease")]
+    private partial void LogReleaseFailed(Exception exception, string origin);
 }

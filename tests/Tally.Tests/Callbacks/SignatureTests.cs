@@ -8,7 +8,7 @@ namespace Tally.Tests.Callbacks;
 [Collection(CallbackCollection.Name)]
 public sealed class SignatureTests(Azurite azurite, Origin origin, Receiver receiver) : CallbackAppTests(azurite, receiver)
 {
-    [Fact(Skip = "Open defect, found at the end of the stop: its three calls do not arrive in some runs (passed in a full clean-clone run, failed alone and in the next full run); not understood yet.")]
+    [Fact]
     public async Task ReadmePythonVerifier_AcceptsTallysCalls_AndRefusesTamperedBodiesStaleTimestampsAndOtherSecrets()
     {
         Set("Tally:Callbacks:PreviousSigningSecret", Receiver.PreviousSecret);

@@ -171,6 +171,33 @@ public sealed class OriginLimitTests(Azurite azurite) : IAsyncLifetime
         Assert.InRange(state.Limit!.Value, 1, 8); // 16 halved at least once
     }
 
+    [Fact]
+    public async Task AnInstanceThatStops_GivesBackItsShare_AtOnce_NotWhenItsLeaseLapses()
+    {
+        var stopping = await StartAppAsync(("Tally:Politeness:ObeyRobotsTxt", "false"));
+        var staying = await StartAppAsync(("Tally:Politeness:ObeyRobotsTxt", "false"));
+        var holding = new TaskCompletionSource();
+        var held = _site.Serve(async context =>
+        {
+            await holding.Task;
+            await Origin.Write(context, "held", "text/plain");
+        });
+        var origin = OriginName.Of(_site.BaseAddress);
+
+        await EnqueueAsync(stopping, [held]);
+        var draining = stopping.Host.DrainAsync();
+        await Eventually.GetAsync(
+            () => staying.Get<OriginLimiter>().ListAsync(10, default),
+            origins => origins.Any(o => o.Origin == origin && o.InFlight == 1),
+            what: "the other instance's fetch in flight");
+        await stopping.Get<OriginLimiter>().DisposeAsync();
+        var afterStop = await staying.Get<OriginLimiter>().ListAsync(10, default);
+        holding.SetResult();
+        await draining;
+
+        Assert.DoesNotContain(afterStop, o => o.Origin == origin);
+    }
+
     private async Task<TallyApp> StartAppAsync(params (string Key, string Value)[] settings)
     {
         var app = new TallyApp(azurite, settings.ToDictionary(s => s.Key, s => (string?)s.Value));
