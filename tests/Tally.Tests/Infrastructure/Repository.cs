@@ -9,6 +9,9 @@ internal static class Repository
 
     public static string FunctionsAppDirectory => Metadata("FunctionsAppDirectory");
 
+    /// <summary>The build output of the <c>tally</c> tool (src/Tally.Cli).</summary>
+    public static string CliDirectory => Metadata("CliDirectory");
+
     /// <summary>Where restore put the Bicep CLI for this machine's runtime.</summary>
     public static string BicepDirectory => Metadata("BicepDirectory");
 

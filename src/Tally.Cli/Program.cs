@@ -1,0 +1,1 @@
+return await Tally.Cli.TallyCommand.RunAsync(args);
