@@ -14,7 +14,7 @@ public sealed class BatchService(
     TimeBudget budget, IOptionsMonitor<FetchOptions> fetch)
 {
     /// <summary>How long a Durable client call may take before the request answers 503.</summary>
-    internal static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(8);
+    internal static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(6);
 
     /// <summary>The orchestrator's function name.</summary>
     public const string OrchestratorName = "RunBatch";
