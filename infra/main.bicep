@@ -38,6 +38,9 @@ param resultTtl string = '1.00:00:00'
 @description('The callback signing secret (Tally:Callbacks:SigningSecret): whsec_ and a base64 key, kept in Key Vault. Empty: no callbacks.')
 param callbackSigningSecret string = ''
 
+@description('Origins with politeness limits of their own (Tally:Politeness:Origins): [{origin: \'https://example.com\', maxConcurrent: 4, requestsPerSecond: \'0.5\'}].')
+param originLimits array = []
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var appName = 'func-tally-${token}'
@@ -117,6 +120,7 @@ module functionApp 'modules/functionapp.bicep' = {
     taskHubName: taskHubName
     resultTtl: resultTtl
     callbacksSigningReference: keyVault.outputs.signingReference
+    originLimits: originLimits
   }
 }
 

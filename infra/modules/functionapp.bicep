@@ -14,6 +14,19 @@ param taskHubName string
 param resultTtl string
 @description('Tally:Callbacks:SigningSecret as an app setting: a Key Vault reference, or empty for no callbacks.')
 param callbacksSigningReference string
+@description('Tally:Politeness:Origins: origins with limits of their own, the origin written as the WHATWG URL standard does.')
+param originLimits originLimit[]
+
+@description('One origin\'s own limits; a limit left out is the default\'s.')
+type originLimit = {
+  @description('scheme://host[:port], the default port left out, no trailing slash')
+  origin: string
+  @minValue(1)
+  @maxValue(1000)
+  maxConcurrent: int?
+  @description('requests a second, as a decimal number (Bicep has no fractions)')
+  requestsPerSecond: string?
+}
 
 // Built from the name rather than read from the account, so the settings are known when the deployment starts.
 var blobEndpoint = 'https://${storageAccountName}.blob.${environment().suffixes.storage}/'
@@ -45,7 +58,7 @@ var telemetrySettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
 
-// Every setting Tally reads, named as the code names them (Tally:Fetch:*, Tally:Jobs:*, Tally:Batches:*).
+// Every setting Tally reads, named as the code names them (every Tally:* section), with the defaults of their options classes.
 var tallySettings = {
   TASKHUB_NAME: taskHubName
   Tally__Fetch__Timeout: '00:00:30'
@@ -73,9 +86,26 @@ var tallySettings = {
   Tally__Callbacks__PreviousSigningSecret: '' // set during a rotation to the secret receivers still hold
   Tally__Callbacks__RetryDelays: '00:00:05,00:01:00,00:10:00,01:00:00,03:00:00,06:00:00'
   Tally__Callbacks__Timeout: '00:00:10'
+  Tally__Politeness__MaxConcurrentPerOrigin: '16'
+  Tally__Politeness__RequestsPerSecondPerOrigin: '' // none: only the concurrency limit (and robots.txt's Crawl-delay) holds
+  Tally__Politeness__ObeyRobotsTxt: 'true'
+  Tally__Politeness__UserAgent: 'Tally'
+  Tally__Politeness__RobotsTxtCacheTime: '1.00:00:00'
+  Tally__Politeness__RobotsTxtRetryTime: '00:01:00'
+  Tally__Schedules__MisfireWindow: '00:05:00'
+  Tally__Schedules__RecentRuns: '10'
+  Tally__Schedules__MaxListSize: '100'
+  Tally__Storage__TryTimeout: '00:00:02'
 }
 
-var settings = union(storageSettings, telemetrySettings, tallySettings)
+// Tally:Politeness:Origins:{n}:* from the originLimits parameter; a limit left out is empty, which binds as none.
+var originSettings = reduce(range(0, length(originLimits)), {}, (all, i) => union(all, {
+  'Tally__Politeness__Origins__${i}__Origin': originLimits[i].origin
+  'Tally__Politeness__Origins__${i}__MaxConcurrent': string(originLimits[i].?maxConcurrent ?? '')
+  'Tally__Politeness__Origins__${i}__RequestsPerSecond': originLimits[i].?requestsPerSecond ?? ''
+}))
+
+var settings = union(storageSettings, telemetrySettings, tallySettings, originSettings)
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: name

@@ -45,6 +45,11 @@ public sealed class CompiledTemplate : IAsyncLifetime
     public ISet<string> PropertyNames() =>
         Walk(Template).Where(e => e.ValueKind == JsonValueKind.Object).SelectMany(e => e.EnumerateObject().Select(p => p.Name)).ToHashSet();
 
+    /// <summary>The variable <paramref name="name"/> of the one template (main or a module's) that declares it.</summary>
+    public JsonElement Variable(string name) =>
+        Walk(Template).Single(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("variables", out var v) && v.ValueKind == JsonValueKind.Object && v.TryGetProperty(name, out _))
+            .GetProperty("variables").GetProperty(name);
+
     private static IEnumerable<JsonElement> Walk(JsonElement element)
     {
         yield return element;
