@@ -19,6 +19,7 @@ public static class CallbacksExtensions
         services.TryAddSingleton<RequestProgress>();
         services.TryAddSingleton<CallbackService>();
         services.TryAddSingleton<CallbackDeliverer>();
+        services.TryAddSingleton<DeliveryPurger>();
         services.AddHttpClient<CallbackSender>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {

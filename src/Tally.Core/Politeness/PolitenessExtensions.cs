@@ -25,6 +25,7 @@ public static class PolitenessExtensions
     {
         services.TryAddSingleton<PolitenessStorage>();
         services.TryAddSingleton<ValidatorStore>();
+        services.TryAddSingleton<ValidatorPurger>();
         services.TryAddSingleton<RevalidatingFetcher>();
         services.Replace(ServiceDescriptor.Singleton<IOriginShares, OriginShares>());
         return services;

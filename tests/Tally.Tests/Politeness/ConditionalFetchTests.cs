@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
+using Tally.Politeness;
 using Tally.Tests.Infrastructure;
 
 namespace Tally.Tests.Politeness;
@@ -85,6 +87,30 @@ public sealed class ConditionalFetchTests(Azurite azurite, Origin origin) : AppT
         Assert.Equal(("succeeded", 5L), (second.Text("status"), second.Body.GetProperty("words").GetInt64()));
         Assert.False(second.Body.TryGetProperty("revalidated", out _));
         Assert.All(_requests, request => Assert.Null(request.IfNoneMatch));
+    }
+
+    [Fact]
+    public async Task ExpiredValidators_ArePurged_AndUnexpiredOnesKept()
+    {
+        var expiring = origin.Serve(context => Validated(context, etag: "\"old\"", lastModified: null));
+        var fresh = origin.Serve(context => Validated(context, etag: "\"new\"", lastModified: null));
+
+        await RunJobAsync(expiring);
+        App.Clock.Advance(App.ResultTtl + TimeSpan.FromMinutes(1)); // the first URL's result, and so its validators, expired
+        await RunJobAsync(fresh);
+        var before = (await ValidatorRowsAsync(expiring), await ValidatorRowsAsync(fresh));
+        var purged = await App.Get<ValidatorPurger>().PurgeAsync(default);
+        var after = (await ValidatorRowsAsync(expiring), await ValidatorRowsAsync(fresh));
+
+        Assert.Equal((1, 1), before);
+        Assert.True(purged >= 1, $"{purged} purged");
+        Assert.Equal((0, 1), after);
+    }
+
+    private async Task<int> ValidatorRowsAsync(Uri page)
+    {
+        var table = App.Get<PolitenessStorage>().Tables.GetTableClient(ValidatorStore.TableName);
+        return await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Url eq {page.AbsoluteUri}"), select: ["RowKey"]).CountAsync();
     }
 
     private async Task Validated(HttpContext context, string? etag, string? lastModified, string body = Body)
