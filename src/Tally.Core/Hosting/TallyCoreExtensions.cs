@@ -29,7 +29,10 @@ public static class TallyCoreExtensions
         services.AddTallyFetching();
         services.AddTallyStorage(configuration);
         services.TryAddSingleton<JobIndex>();
-        services.TryAddSingleton<JobStore>();
+        services.TryAddSingleton<JobTable>();
+        services.TryAddSingleton<JobRequests>();
+        services.TryAddSingleton<JobRecords>();
+        services.TryAddSingleton<JobListing>();
         services.TryAddSingleton<JobQueue>();
         services.TryAddSingleton<JobService>();
         services.TryAddSingleton<JobRunner>();

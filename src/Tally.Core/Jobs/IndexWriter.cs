@@ -101,7 +101,7 @@ internal sealed class IndexWriter(TableClient table)
             foreach (var next in waiting)
             {
                 var added = next.Rows.Count(row => !keys.Contains(row.RowKey));
-                if (batch.Count > 0 && keys.Count + added > JobStore.TransactionSize)
+                if (batch.Count > 0 && keys.Count + added > JobTable.TransactionSize)
                 {
                     break;
                 }

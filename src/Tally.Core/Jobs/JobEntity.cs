@@ -47,7 +47,7 @@ public sealed class JobEntity : ITableEntity
 
     /// <summary>
     /// Whether the record itself says that the request that enqueued the job finished sending its messages. A record
-    /// that does not is visible, and expires, as its request's commit row says (<see cref="JobStore"/> gives it that on
+    /// that does not is visible, and expires, as its request's commit row says (<see cref="JobVisibility.Resolve"/> gives it that on
     /// every read, and its first saved change writes it here); with no commit it stays invisible, and its provisional
     /// expiry removes it.
     /// </summary>

@@ -12,7 +12,7 @@ namespace Tally.Jobs;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The job records are the truth; a row only says which request to look in. <see cref="JobStore"/> writes the row of a
+/// The job records are the truth; a row only says which request to look in. <see cref="JobRecords"/> and <see cref="JobRequests"/> write the row of a
 /// status before it saves records in that status (a request's <c>queued</c> row before its records), so every record has
 /// the row of its status, and a listing never misses a job. One row serves all of a request's jobs: it is written once a
 /// message of jobs (and shared by concurrent deliveries, see <see cref="IndexWriter"/>), not once a job.

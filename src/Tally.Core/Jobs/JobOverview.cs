@@ -22,7 +22,7 @@ public sealed record JobOverview(
 public sealed record StatusCount(int Count, bool Capped);
 
 /// <summary>Reads the <see cref="JobOverview"/>.</summary>
-public sealed class JobOverviewService(JobStore store, JobThroughput throughput, QueueServiceClient queues, IOptionsMonitor<JobsOptions> options, TimeProvider time)
+public sealed class JobOverviewService(JobListing listing, JobThroughput throughput, QueueServiceClient queues, IOptionsMonitor<JobsOptions> options, TimeProvider time)
 {
     /// <summary>The most jobs counted for one status (their keys read): past it the page shows "1,000+".</summary>
     public const int CountCap = 1000;
@@ -33,7 +33,7 @@ public sealed class JobOverviewService(JobStore store, JobThroughput throughput,
         var now = time.GetUtcNow();
         var span = JobService.ListingSpan(options.CurrentValue.ResultTtl);
         var statuses = Enum.GetValues<JobStatus>();
-        var counts = statuses.Select(s => store.CountAsync(s, now, span, CountCap, cancellationToken)).ToArray();
+        var counts = statuses.Select(s => listing.CountAsync(s, now, span, CountCap, cancellationToken)).ToArray();
         var depth = Depth(JobStorage.QueueName, cancellationToken);
         var poison = Depth(JobStorage.PoisonQueueName, cancellationToken);
         var lastHour = throughput.ReadAsync(60, cancellationToken);

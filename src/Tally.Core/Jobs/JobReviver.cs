@@ -24,7 +24,7 @@ namespace Tally.Jobs;
 /// message ahead of its record, which changes nothing when it runs out.
 /// </para>
 /// </remarks>
-public sealed partial class JobReviver(JobIndex index, JobStore store, JobQueue queue, IOptionsMonitor<JobsOptions> options, TimeProvider time, ILogger<JobReviver> logger)
+public sealed partial class JobReviver(JobIndex index, JobListing listing, JobRecords records, JobQueue queue, IOptionsMonitor<JobsOptions> options, TimeProvider time, ILogger<JobReviver> logger)
 {
     /// <summary>Rows read with nothing to revive, as read (and whether they were old enough to be removed then): not read again while unchanged.</summary>
     private readonly ConcurrentDictionary<string, (ETag ETag, bool Old)> _settled = new();
@@ -68,10 +68,10 @@ public sealed partial class JobReviver(JobIndex index, JobStore store, JobQueue 
     /// <returns>How many were revived, and whether one of its running jobs was claimed lately (and will show its own sign of life).</returns>
     private async Task<(int Revived, bool Live)> ReviveRequestAsync(IndexEntry entry, DateTimeOffset now, DateTimeOffset staleBefore, int maxRevivals, CancellationToken cancellationToken)
     {
-        var running = await store.InStatusAsync(entry.RequestKey, JobStatus.Running, now, cancellationToken).ConfigureAwait(false);
+        var running = await listing.InStatusAsync(entry.RequestKey, JobStatus.Running, now, cancellationToken).ConfigureAwait(false);
         if (running.Count == 0)
         {
-            await store.ForgetIfEmptyAsync(entry, JobStatus.Running, now, cancellationToken).ConfigureAwait(false);
+            await listing.ForgetIfEmptyAsync(entry, JobStatus.Running, now, cancellationToken).ConfigureAwait(false);
             return (0, false);
         }
 
@@ -94,7 +94,7 @@ public sealed partial class JobReviver(JobIndex index, JobStore store, JobQueue 
         var runs = jobs.ToDictionary(job => job.Id, job => job.Run);
         await queue.SendAsync([.. jobs.Select(job => new JobMessage(job.Id, job.Run + 1))], cancellationToken).ConfigureAwait(false);
         bool Revive(JobEntity job) => JobStateMachine.Revive(job, runs[job.Id], token, staleBefore, maxRevivals);
-        var saved = await store.SaveGroupAsync([.. jobs.Select(job => (job, (Func<JobEntity, bool>)Revive))], cancellationToken).ConfigureAwait(false);
+        var saved = await records.SaveGroupAsync([.. jobs.Select(job => (job, (Func<JobEntity, bool>)Revive))], cancellationToken).ConfigureAwait(false);
         var revived = saved.Count(result => result.Changed);
         LogRevived(revived, jobs[0].PartitionKey, token);
         return revived;

@@ -17,7 +17,7 @@ namespace Tally.Jobs;
 /// a finished result, and a job left running by a dead worker is taken over when its message returns.
 /// </remarks>
 public sealed partial class JobRunner(
-    JobStore store, JobQueue queue, RevalidatingFetcher pages, CallbackService callbacks, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, JobHeartbeat heartbeat, ILogger<JobRunner> logger)
+    JobRecords records, JobQueue queue, RevalidatingFetcher pages, CallbackService callbacks, IOptionsMonitor<JobsOptions> options, TimeProvider time, TallyMetrics metrics, JobThroughput throughput, JobHeartbeat heartbeat, ILogger<JobRunner> logger)
 {
     /// <summary>Runs the jobs a <c>tally-jobs</c> message names, all at once.</summary>
     /// <param name="messageText">The message.</param>
@@ -52,7 +52,7 @@ public sealed partial class JobRunner(
         // calls a job; if another writer got there first, each job is claimed on its own, as a one-job message is.
         // Their results are written together too, as they come: each write takes whatever finished meanwhile.
         var claims = jobs.Count > 1 ? await ClaimGroupAsync(jobs, messageId, cancellationToken).ConfigureAwait(false) : null;
-        var writer = new GroupWriter(store);
+        var writer = new GroupWriter(records);
         await Task.WhenAll(jobs.Select((job, i) => claims is null ? RunOneAsync(job, messageId, cancellationToken)
             : claims[i].Outcome == ClaimOutcome.Claimed ? RunClaimedAsync(job, claims[i].Job!, messageId, writer.SaveAsync, cancellationToken)
             : NotClaimedAsync(job, claims[i].Job, claims[i].Outcome))).ConfigureAwait(false);
@@ -64,7 +64,7 @@ public sealed partial class JobRunner(
         var runs = jobs.ToDictionary(j => j.JobId, j => j.Run);
         var outcomes = new Dictionary<string, ClaimOutcome>();
         var now = time.GetUtcNow();
-        var results = await store.UpdateGroupAsync(
+        var results = await records.UpdateGroupAsync(
             [.. jobs.Select(j => j.JobId)],
             j => (outcomes[j.Id] = JobStateMachine.Claim(j, runs[j.Id], messageId, now, options.CurrentValue.ClaimTimeout)) == ClaimOutcome.Claimed,
             cancellationToken).ConfigureAwait(false);
@@ -79,7 +79,7 @@ public sealed partial class JobRunner(
     private async Task RunOneAsync(JobMessage message, string messageId, CancellationToken cancellationToken)
     {
         var outcome = ClaimOutcome.Finished;
-        var (job, claimed) = await store.UpdateAsync(
+        var (job, claimed) = await records.UpdateAsync(
             message.JobId,
             j => (outcome = JobStateMachine.Claim(j, message.Run, messageId, time.GetUtcNow(), options.CurrentValue.ClaimTimeout)) == ClaimOutcome.Claimed,
             null,
@@ -90,7 +90,7 @@ public sealed partial class JobRunner(
             return;
         }
 
-        await RunClaimedAsync(message, job, messageId, (claimed, change) => store.UpdateAsync(claimed.Id, change, claimed, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+        await RunClaimedAsync(message, job, messageId, (claimed, change) => records.UpdateAsync(claimed.Id, change, claimed, CancellationToken.None), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -206,7 +206,7 @@ public sealed partial class JobRunner(
     private async Task GiveUpOneAsync(JobMessage message, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = message.JobId, ["Run"] = message.Run });
-        var (job, failed) = await store.UpdateAsync(
+        var (job, failed) = await records.UpdateAsync(
             message.JobId, j => JobStateMachine.GiveUp(j, message.Run, time.GetUtcNow(), Ttl), null, cancellationToken).ConfigureAwait(false);
         if (job?.Run == message.Run)
         {
@@ -235,7 +235,7 @@ public sealed partial class JobRunner(
             // Storage refused this record as it is (whatever StoredText let through): it fails alone, read again, saying so.
             LogRejected(ex, claimed.Id);
             var error = $"Tally could not store this page's result (storage answered {ex.ErrorCode ?? "400"}); the page itself may be fine.";
-            saved = await store.UpdateAsync(claimed.Id, j => JobStateMachine.Fail(j, messageId, error, claimed.HttpStatus, time.GetUtcNow(), Ttl), null, CancellationToken.None).ConfigureAwait(false);
+            saved = await records.UpdateAsync(claimed.Id, j => JobStateMachine.Fail(j, messageId, error, claimed.HttpStatus, time.GetUtcNow(), Ttl), null, CancellationToken.None).ConfigureAwait(false);
         }
 
         var (job, finished) = saved;
@@ -278,85 +278,6 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, string jobId);
-}
-
-/// <summary>
-/// Writes the results of a message's jobs as they come, together: while one write is under way, the results that
-/// finish wait for it, and the next write takes them all (their index rows, then one transaction). A lone result is
-/// written at once. Not canceled with the invocation, as the work is done.
-/// </summary>
-internal sealed class GroupWriter(JobStore store)
-{
-    private readonly Lock _gate = new();
-    private List<Pending> _pending = [];
-    private bool _writing;
-
-    public Task<(JobEntity? Job, bool Changed)> SaveAsync(JobEntity claimed, Func<JobEntity, bool> change)
-    {
-        var pending = new Pending(claimed, change, new(TaskCreationOptions.RunContinuationsAsynchronously));
-        bool start;
-        lock (_gate)
-        {
-            _pending.Add(pending);
-            start = !_writing;
-            _writing = true;
-        }
-
-        if (start)
-        {
-            _ = WriteAllAsync();
-        }
-
-        return pending.Done.Task;
-    }
-
-    private async Task WriteAllAsync()
-    {
-        while (true)
-        {
-            List<Pending> batch;
-            lock (_gate)
-            {
-                if (_pending.Count == 0)
-                {
-                    _writing = false;
-                    return;
-                }
-
-                (batch, _pending) = (_pending, []);
-            }
-
-            try
-            {
-                var results = await store.SaveGroupAsync([.. batch.Select(p => (p.Claimed, p.Change))], CancellationToken.None).ConfigureAwait(false);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Done.SetResult(results[i]);
-                }
-            }
-            catch (RequestFailedException ex) when (ex.Status == 400 && batch.Count > 1)
-            {
-                // Storage refused one record of the transaction as it is: each is written alone, so only that one fails.
-                await Task.WhenAll(batch.Select(async p =>
-                {
-                    try
-                    {
-                        p.Done.SetResult(await store.UpdateAsync(p.Claimed.Id, p.Change, null, CancellationToken.None).ConfigureAwait(false));
-                    }
-                    catch (Exception alone)
-                    {
-                        p.Done.SetException(alone);
-                    }
-                })).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                batch.ForEach(p => p.Done.SetException(ex)); // storage trouble: each job's delivery throws, and the message comes back
-            }
-        }
-    }
-
-    private sealed record Pending(JobEntity Claimed, Func<JobEntity, bool> Change, TaskCompletionSource<(JobEntity? Job, bool Changed)> Done);
 }
 
 /// <summary>A job failed transiently: its message must be delivered again.</summary>

@@ -8,7 +8,7 @@ namespace Tally.Jobs;
 
 /// <summary>What the jobs API does: enqueue, read, list, retry and cancel jobs.</summary>
 public sealed partial class JobService(
-    JobStore store, JobQueue queue, CallbackService callbacks, IOptionsMonitor<JobsOptions> options, TimeProvider time, ILogger<JobService> logger)
+    JobRequests requests, JobRecords records, JobListing listing, JobQueue queue, CallbackService callbacks, IOptionsMonitor<JobsOptions> options, TimeProvider time, ILogger<JobService> logger)
 {
     /// <summary>How many storage calls one request makes at once.</summary>
     private const int Parallelism = 32;
@@ -59,23 +59,23 @@ public sealed partial class JobService(
         // A delayed request's key carries its due time, so its jobs are listed, and purged, by the hour they run in.
         var key = requestKey ?? JobIds.NewKey(runAt ?? now);
         var jobs = NewJobs(urls, runAt, key, now, callback);
-        var chunks = jobs.Chunk(JobStore.TransactionSize).ToArray();
+        var chunks = jobs.Chunk(JobTable.TransactionSize).ToArray();
         var attempted = new bool[chunks.Length];
         var committing = false;
         var expiresAt = (runAt ?? now) + options.CurrentValue.ResultTtl;
         try
         {
-            await store.IndexAsync(jobs, cancellationToken).ConfigureAwait(false);
+            await requests.IndexAsync(jobs, cancellationToken).ConfigureAwait(false);
             await ForEachAsync(chunks.Length, (c, ct) =>
             {
                 attempted[c] = true; // before the call: an insert whose answer is lost may still have landed
-                return new ValueTask(requestKey is null ? store.AddAsync(chunks[c], ct) : store.AddOnceAsync(chunks[c], ct));
+                return new ValueTask(requestKey is null ? requests.AddAsync(chunks[c], ct) : requests.AddOnceAsync(chunks[c], ct));
             }, cancellationToken).ConfigureAwait(false);
             var messages = jobs.Chunk(JobQueue.JobsPerMessage).Select(group => group.Select(job => new JobMessage(job.Id, job.Run, job.RunAt)).ToArray()).ToArray();
             var delay = runAt is { } due ? QueueDelay.Until(due, time.GetUtcNow()) : TimeSpan.Zero;
             await ForEachAsync(messages.Length, (i, ct) => new ValueTask(queue.SendAsync(messages[i], delay, ct)), cancellationToken).ConfigureAwait(false);
             committing = true; // before the call, as with the inserts
-            await store.CommitAsync(key, expiresAt, cancellationToken).ConfigureAwait(false);
+            await requests.CommitAsync(key, expiresAt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (requestKey is null)
         {
@@ -139,7 +139,7 @@ public sealed partial class JobService(
     /// <returns>The page, and the token of the next one (null when this is the last).</returns>
     public async Task<(IReadOnlyList<Job> Jobs, string? Continuation)> ListAsync(JobStatus status, int limit, ListingCursor? continuation, CancellationToken cancellationToken)
     {
-        var (jobs, next) = await store.ListAsync(status, time.GetUtcNow(), ListingSpan(Ttl), limit, continuation, cancellationToken).ConfigureAwait(false);
+        var (jobs, next) = await listing.ListAsync(status, time.GetUtcNow(), ListingSpan(Ttl), limit, continuation, cancellationToken).ConfigureAwait(false);
         return ([.. jobs.Select(job => job.ToJob())], next?.ToToken());
     }
 
@@ -197,7 +197,7 @@ public sealed partial class JobService(
         {
             try
             {
-                await store.UncommitAsync(key, budget.Token).ConfigureAwait(false); // first: then nothing left below is visible
+                await requests.UncommitAsync(key, budget.Token).ConfigureAwait(false); // first: then nothing left below is visible
                 uncommitted = true;
             }
             catch (Exception ex) when (StorageTrouble.IsOrCanceled(ex))
@@ -215,7 +215,7 @@ public sealed partial class JobService(
 
             try
             {
-                await store.RemoveAsync(chunks[c], budget.Token).ConfigureAwait(false);
+                await requests.RemoveAsync(chunks[c], budget.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (StorageTrouble.IsOrCanceled(ex))
             {
@@ -237,7 +237,7 @@ public sealed partial class JobService(
     private async Task<JobChange> ChangeAsync(
         string id, JobEntity live, Func<JobEntity, bool> change, CancellationToken cancellationToken, Func<JobEntity, CancellationToken, Task>? changed = null)
     {
-        var (job, saved) = await store.UpdateAsync(id, change, live, cancellationToken).ConfigureAwait(false);
+        var (job, saved) = await records.UpdateAsync(id, change, live, cancellationToken).ConfigureAwait(false);
         if (saved && changed is not null)
         {
             await changed(job!, cancellationToken).ConfigureAwait(false);
@@ -255,8 +255,8 @@ public sealed partial class JobService(
             return null;
         }
 
-        var job = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
-        return job is { Dispatched: true } && job.ExpiresAt > time.GetUtcNow() ? job : null;
+        var job = await records.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        return job is not null && JobVisibility.IsVisible(job, time.GetUtcNow()) ? job : null;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Enqueueing {Count} jobs failed and was rolled back; {Left} records could not be deleted and will expire unseen")]

@@ -40,7 +40,7 @@ public static class JobStateMachine
             return ClaimOutcome.Stale;
         }
 
-        if (job.JobStatus.IsFinal() || job.ExpiresAt <= now)
+        if (job.JobStatus.IsFinal() || JobVisibility.IsExpired(job, now))
         {
             return ClaimOutcome.Finished;
         }

@@ -105,7 +105,7 @@ public sealed class ScheduleStore(TableServiceClient tables, BlobServiceClient b
             runs.Add(run);
         }
 
-        foreach (var chunk in runs.Chunk(JobStore.TransactionSize))
+        foreach (var chunk in runs.Chunk(JobTable.TransactionSize))
         {
             await _runs.SubmitTransactionAsync(chunk.Select(run => new TableTransactionAction(TableTransactionActionType.Delete, run, ETag.All)), cancellationToken).ConfigureAwait(false);
         }

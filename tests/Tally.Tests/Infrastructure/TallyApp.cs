@@ -84,7 +84,7 @@ public sealed class TallyApp : IAsyncDisposable
 
     public Maintenance Maintenance => _services.GetRequiredService<Maintenance>();
 
-    public JobStore Store => _services.GetRequiredService<JobStore>();
+    public JobRecords Records => _services.GetRequiredService<JobRecords>();
 
     public QueueServiceClient Queues { get; }
 
@@ -166,7 +166,7 @@ public sealed class TallyApp : IAsyncDisposable
         var rows = await Table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "Dispatched"]).ToListAsync();
         var committed = rows.Where(row => !JobIds.IsHex(row.RowKey)).Select(row => row.PartitionKey).ToHashSet();
         var jobs = rows.Where(row => JobIds.IsHex(row.RowKey)).ToArray();
-        return (jobs.Count(job => job.GetBoolean("Dispatched") == true || committed.Contains(job.PartitionKey)), jobs.Length);
+        return (jobs.Count(job => JobVisibility.IsDispatched(job.GetBoolean("Dispatched") == true, committed.Contains(job.PartitionKey))), jobs.Length);
     }
 
     public TimeSpan ResultTtl => _services.GetRequiredService<IOptions<JobsOptions>>().Value.ResultTtl;

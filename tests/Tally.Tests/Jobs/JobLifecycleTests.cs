@@ -337,7 +337,7 @@ public sealed class JobLifecycleTests(Azurite azurite, Origin origin) : AppTests
 
         Assert.Equal(404, read.Status);
         Assert.Equal("application/problem+json", read.ContentType);
-        Assert.Null(await App.Store.FindAsync(id, default));
+        Assert.Null(await App.Records.FindAsync(id, default));
     }
 
     [Fact]

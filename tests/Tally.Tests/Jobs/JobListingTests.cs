@@ -83,8 +83,8 @@ public sealed class JobListingTests(Azurite azurite, Origin origin) : AppTests(a
         var log = App.Faults.Log.ToArray();
 
         Assert.True(deleted >= 1);
-        Assert.Null(await App.Store.FindAsync(old, default));
-        Assert.All(recent, id => Assert.NotNull(App.Store.FindAsync(id, default).Result));
+        Assert.Null(await App.Records.FindAsync(old, default));
+        Assert.All(recent, id => Assert.NotNull(App.Records.FindAsync(id, default).Result));
         Assert.DoesNotContain(log, line => recent.Any(id => line.Contains(id[..JobIds.KeyLength]))); // not one read of a recent request
         Assert.Contains(log, line => line.Contains("/TallyJobIndex()") && line.Contains("PartitionKey gt"));
         Assert.Contains(log, line => line.Contains("/TallyJobs()") && line.Contains($"PartitionKey eq '{old[..JobIds.KeyLength]}' and RowKey ne 'commit' and ExpiresAt le")); // only its expired records

@@ -137,7 +137,7 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : AppTests(azur
         var message = new JobMessage(id, 2).ToJson();
 
         await Assert.ThrowsAsync<JobRetryException>(() => App.Get<JobRunner>().RunAsync(message, "m-1", default)); // ahead of its record: delivered again
-        await App.Store.UpdateAsync(id, j => JobStateMachine.Retry(j, 2, App.Clock.GetUtcNow(), TimeSpan.FromDays(1)), null, default); // the save lands
+        await App.Records.UpdateAsync(id, j => JobStateMachine.Retry(j, 2, App.Clock.GetUtcNow(), TimeSpan.FromDays(1)), null, default); // the save lands
         await App.Get<JobRunner>().RunAsync(message, "m-1", default); // the next delivery
         var job = await App.GetJobAsync(id);
 
@@ -221,7 +221,7 @@ public sealed class JobRaceTests(Azurite azurite, Origin origin) : AppTests(azur
 
     /// <summary>Claims the job as a worker delivering <paramref name="message"/> would, and then does nothing more, as a worker that dies.</summary>
     private Task ClaimAsAWorkerThatDiesAsync(string id, QueueMessage message) =>
-        App.Store.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, message.MessageId, App.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
+        App.Records.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, message.MessageId, App.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
 
     private async Task<string> EnqueueAsync(Uri url) => (await App.PostJobsAsync($$"""{"url": "{{url}}"}""")).Text("id");
 }

@@ -214,7 +214,7 @@ public sealed class JobRevivalTests(Azurite azurite, Origin origin) : IAsyncLife
     private async Task<QueueMessage> ClaimAsAWorkerThatDiesAsync(string id)
     {
         var message = (await Queue.ReceiveMessageAsync(TimeSpan.FromMinutes(10))).Value;
-        await _app.Store.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, message.MessageId, _app.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
+        await _app.Records.UpdateAsync(id, j => JobStateMachine.Claim(j, 1, message.MessageId, _app.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)) == ClaimOutcome.Claimed, null, default);
         return message;
     }
 

@@ -12,7 +12,7 @@ namespace Tally.Jobs.Bulk;
 /// them, and for each request among them an index write, a transaction per 100 jobs and (retry) a message per 32. When
 /// more match, the call answers a continuation, and the next call with it goes on from there.
 /// </remarks>
-public sealed class JobBulkActions(JobStore store, JobQueue queue, IOptionsMonitor<JobsOptions> options, TimeProvider time)
+public sealed class JobBulkActions(JobListing listing, JobRecords records, JobQueue queue, IOptionsMonitor<JobsOptions> options, TimeProvider time)
 {
     /// <summary>The most jobs one call takes.</summary>
     public const int MaxJobsPerCall = 1000;
@@ -50,12 +50,12 @@ public sealed class JobBulkActions(JobStore store, JobQueue queue, IOptionsMonit
             ? await FindInRequestAsync(key, filter, now, cancellationToken).ConfigureAwait(false)
             : await FindInRangeAsync(filter, now, cancellationToken).ConfigureAwait(false);
         var changed = 0;
-        foreach (var chunk in jobs.GroupBy(job => job.PartitionKey).SelectMany(request => request.Chunk(JobStore.TransactionSize)))
+        foreach (var chunk in jobs.GroupBy(job => job.PartitionKey).SelectMany(request => request.Chunk(JobTable.TransactionSize)))
         {
             var saves = await prepare(chunk, now, cancellationToken).ConfigureAwait(false);
             if (saves.Length > 0)
             {
-                var results = await store.SaveGroupAsync(saves, cancellationToken).ConfigureAwait(false);
+                var results = await records.SaveGroupAsync(saves, cancellationToken).ConfigureAwait(false);
                 changed += results.Count(r => r.Changed);
             }
         }
@@ -66,7 +66,7 @@ public sealed class JobBulkActions(JobStore store, JobQueue queue, IOptionsMonit
     private async Task<(List<JobEntity> Jobs, ListingCursor? Next)> FindInRequestAsync(string key, JobFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var jobs = new List<JobEntity>();
-        await foreach (var job in store.ListRequestAsync(key, filter.Status, now, filter.After?.Row, MaxJobsPerCall, cancellationToken).ConfigureAwait(false))
+        await foreach (var job in listing.ListRequestAsync(key, filter.Status, now, filter.After?.Row, MaxJobsPerCall, cancellationToken).ConfigureAwait(false))
         {
             jobs.Add(job);
             if (jobs.Count == MaxJobsPerCall)
@@ -91,7 +91,7 @@ public sealed class JobBulkActions(JobStore store, JobQueue queue, IOptionsMonit
             span = now - from + TimeSpan.FromHours(1);
         }
 
-        var (listed, next) = await store.ListAsync(filter.Status, now, span < TimeSpan.Zero ? TimeSpan.Zero : span, MaxJobsPerCall, start, cancellationToken).ConfigureAwait(false);
+        var (listed, next) = await listing.ListAsync(filter.Status, now, span < TimeSpan.Zero ? TimeSpan.Zero : span, MaxJobsPerCall, start, cancellationToken).ConfigureAwait(false);
         var jobs = listed.TakeWhile(job => filter.From is not { } earliest || JobIds.RequestTime(job.Id) >= earliest).ToList();
         return (jobs, jobs.Count == listed.Count ? next : null);
     }

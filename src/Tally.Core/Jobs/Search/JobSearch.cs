@@ -9,7 +9,7 @@ namespace Tally.Jobs.Search;
 /// matches: a page costs what a status listing page of <see cref="ScanSize"/> costs, and may hold fewer matches than
 /// asked (even none) with a continuation, when the origin's jobs are sparse.
 /// </remarks>
-public sealed class JobSearch(JobStore store, IOptionsMonitor<JobsOptions> options, TimeProvider time)
+public sealed class JobSearch(JobListing listing, IOptionsMonitor<JobsOptions> options, TimeProvider time)
 {
     /// <summary>The most jobs one page of an origin search reads to find its matches.</summary>
     public const int ScanSize = 1000;
@@ -22,7 +22,7 @@ public sealed class JobSearch(JobStore store, IOptionsMonitor<JobsOptions> optio
         var found = new List<Job>();
         var read = 0;
         var pageSize = origin is null ? limit : ScanSize;
-        await foreach (var job in store.ListRequestAsync(requestKey, status, time.GetUtcNow(), after?.Row, pageSize, cancellationToken).ConfigureAwait(false))
+        await foreach (var job in listing.ListRequestAsync(requestKey, status, time.GetUtcNow(), after?.Row, pageSize, cancellationToken).ConfigureAwait(false))
         {
             read++;
             if (origin?.Matches(job.Url) != false)
@@ -45,7 +45,7 @@ public sealed class JobSearch(JobStore store, IOptionsMonitor<JobsOptions> optio
         JobStatus status, OriginFilter origin, int limit, ListingCursor? after, CancellationToken cancellationToken)
     {
         var span = JobService.ListingSpan(options.CurrentValue.ResultTtl);
-        var (read, next) = await store.ListAsync(status, time.GetUtcNow(), span, ScanSize, after, cancellationToken).ConfigureAwait(false);
+        var (read, next) = await listing.ListAsync(status, time.GetUtcNow(), span, ScanSize, after, cancellationToken).ConfigureAwait(false);
         var found = new List<Job>();
         foreach (var job in read.Where(job => origin.Matches(job.Url)))
         {
