@@ -7,6 +7,7 @@ using Tally.Benchmarks;
 // dotnet run -c Release --project tests/Tally.Benchmarks -- memory-hostile  (64 hostile compressed bodies at once: idle and peak RSS)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- pipeline   (jobs/s end to end: Azurite, a local origin, the host stand-in; then RQ on the same pages)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- batch      (URLs/s for 100, 2,000, 10,000 URLs at 16 and 64: Durable Azure Storage backend on Azurite)
+// dotnet run -c Release --project tests/Tally.Benchmarks -- host [--quick] [--rounds N] [--direct]  (under the real Functions host, func on PATH: jobs/s, batch URLs/s, POST times, storage calls and CPU by process; politeness on and off)
 if (args is ["memory", ..])
 {
     await FetchMemory.RunAsync();
@@ -18,6 +19,14 @@ else if (args is ["memory-hostile", ..])
 else if (args is ["pipeline", ..])
 {
     await PipelineThroughput.RunAsync();
+}
+else if (args is ["host", ..])
+{
+    await Tally.Benchmarks.Host.HostThroughput.RunAsync(args[1..]);
+}
+else if (args is ["host-origin", var pages])
+{
+    await Tally.Benchmarks.Host.PagesOrigin.ServeAsync(int.Parse(pages, System.Globalization.CultureInfo.InvariantCulture));
 }
 else if (args is ["batch", ..])
 {
