@@ -92,6 +92,9 @@ var tallySettings = {
   Tally__Politeness__UserAgent: 'Tally'
   Tally__Politeness__RobotsTxtCacheTime: '1.00:00:00'
   Tally__Politeness__RobotsTxtRetryTime: '00:01:00'
+  // Politeness's tables (origin shares, validators) in the app's account; name another connection here (and set its
+  // <name>__tableServiceUri, __credential, __clientId) to move their calls off it (docs/scale.md).
+  Tally__Politeness__StorageConnection: 'AzureWebJobsStorage'
   Tally__Schedules__MisfireWindow: '00:05:00'
   Tally__Schedules__RecentRuns: '10'
   Tally__Schedules__MaxListSize: '100'

@@ -17,11 +17,20 @@ internal sealed class StorageConnection(IConfigurationSection section, AzureComp
 
     /// <summary>The service endpoint for <paramref name="service"/> (<c>queue</c>, <c>table</c>, <c>blob</c>).</summary>
     /// <exception cref="InvalidOperationException">Neither a service URI nor an account name is configured.</exception>
-    public Uri ServiceUri(string service) =>
+    public Uri ServiceUri(string service) => Endpoint(section, service) ?? throw new InvalidOperationException(NotConfigured(section, service));
+
+    /// <summary>Whether <paramref name="section"/> configures <paramref name="service"/>: a connection string, a service URI or an account name.</summary>
+    public static bool Configures(IConfigurationSection section, string service) =>
+        !string.IsNullOrWhiteSpace(section.Value) || Endpoint(section, service) is not null;
+
+    /// <summary>What to set when <paramref name="section"/> does not configure <paramref name="service"/>.</summary>
+    public static string NotConfigured(IConfigurationSection section, string service) =>
+        $"Storage is not configured: set '{section.Path}' to a connection string, or '{section.Path}__{service}ServiceUri' for an identity-based connection.";
+
+    private static Uri? Endpoint(IConfigurationSection section, string service) =>
         section[$"{service}ServiceUri"] is { Length: > 0 } uri ? new Uri(uri)
         : section["accountName"] is { Length: > 0 } account ? new Uri($"https://{account}.{service}.core.windows.net")
-        : throw new InvalidOperationException(
-            $"Storage is not configured: set '{section.Path}' to a connection string, or '{section.Path}__{service}ServiceUri' for an identity-based connection.");
+        : null;
 
     /// <summary>The credential of an identity-based connection.</summary>
     public TokenCredential Credential => components.CreateTokenCredential(section);

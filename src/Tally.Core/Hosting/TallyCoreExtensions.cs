@@ -95,6 +95,7 @@ public static class TallyCoreExtensions
         var section = configuration.GetSection(JobStorage.Connection);
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTallyPolitenessStorage();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PolitenessOptions>>(new PolitenessConnectionValidator(configuration)));
         services.AddAzureClients(clients =>
         {
             clients.AddClient<QueueServiceClient, QueueClientOptions>((options, _, provider) =>
@@ -106,18 +107,22 @@ public static class TallyCoreExtensions
             clients.AddClient<TableServiceClient, TableClientOptions>((options, _, provider) =>
                 Create(provider, options, "table", s => new TableServiceClient(s, options), (uri, credential) => new TableServiceClient(uri, credential, options)));
             clients.AddClient<TableServiceClient, TableClientOptions>((options, _, provider) =>
-                Create(provider, options, "table", s => new TableServiceClient(s, options), (uri, credential) => new TableServiceClient(uri, credential, options)))
+                Create(provider, options, "table", s => new TableServiceClient(s, options), (uri, credential) => new TableServiceClient(uri, credential, options),
+                    configuration.GetSection(provider.GetRequiredService<IOptions<PolitenessOptions>>().Value.StorageConnection)))
                 .WithName(PolitenessStorage.ClientName);
             clients.AddClient<BlobServiceClient, BlobClientOptions>((options, _, provider) =>
                 Create(provider, options, "blob", s => new BlobServiceClient(s, options), (uri, credential) => new BlobServiceClient(uri, credential, options)));
         });
         return services;
 
-        // One storage client within the storage budget, from the connection string, or else from the service's URI and the identity.
-        T Create<T>(IServiceProvider provider, Azure.Core.ClientOptions options, string service, Func<string, T> fromString, Func<Uri, Azure.Core.TokenCredential, T> fromIdentity)
+        // One storage client within the storage budget, from the connection string, or else from the service's URI and the
+        // identity: of the app's connection, unless another is named.
+        T Create<T>(
+            IServiceProvider provider, Azure.Core.ClientOptions options, string service, Func<string, T> fromString, Func<Uri, Azure.Core.TokenCredential, T> fromIdentity,
+            IConfigurationSection? named = null)
         {
             StorageClientBudget.Apply(options, provider.GetRequiredService<IOptions<StorageOptions>>().Value.TryTimeout);
-            var connection = new StorageConnection(section, provider.GetRequiredService<AzureComponentFactory>());
+            var connection = new StorageConnection(named ?? section, provider.GetRequiredService<AzureComponentFactory>());
             return connection.ConnectionString is { } connectionString ? fromString(connectionString) : fromIdentity(connection.ServiceUri(service), connection.Credential);
         }
     }

@@ -34,6 +34,17 @@ public sealed class PolitenessOptions
 
     /// <summary>Limits for particular origins, overriding the defaults.</summary>
     public List<OriginLimits> Origins { get; set; } = [];
+
+    /// <summary>
+    /// The name of the storage connection politeness keeps its tables in (<c>TallyOrigins</c>, <c>TallyValidators</c>),
+    /// read as <c>AzureWebJobsStorage</c> is read: a connection string, or <c>{name}__tableServiceUri</c> with an identity.
+    /// </summary>
+    /// <remarks>
+    /// The app's own account by default. An account of its own takes validators' calls, one or two a job for origins
+    /// that send them, off the jobs' account: the first limit the capacity model reaches (docs/scale.md).
+    /// </remarks>
+    [Required]
+    public string StorageConnection { get; set; } = Jobs.JobStorage.Connection;
 }
 
 /// <summary>One origin's own limits (<c>Tally:Politeness:Origins:{n}</c>).</summary>

@@ -114,6 +114,7 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")]
     [InlineData("TASKHUB_NAME")]
+    [InlineData("Tally__Politeness__StorageConnection")]
     public void AppSettings_IncludeTheIdentityBasedConnection(string name) =>
         Assert.Contains(name, compiled.PropertyNames());
 

@@ -19,6 +19,7 @@ public sealed class OptionsValidationTests
     [InlineData("Tally:Jobs:ClaimTimeout", "00:00:20", "must be longer than Tally:Fetch:Timeout")] // the fetch timeout is 30 s
     [InlineData("Tally:Jobs:HeartbeatTimeout", "00:00:15", "must be at least twice Tally:Jobs:HeartbeatInterval")] // heartbeats every 10 s
     [InlineData("Tally:Jobs:HeartbeatInterval", "00:00:00", "HeartbeatInterval")]
+    [InlineData("Tally:Politeness:StorageConnection", "TallyPoliteness", "Tally:Politeness:StorageConnection names 'TallyPoliteness', which is not set")]
     public async Task InvalidSetting_StopsTheAppAtStart(string key, string value, string named)
     {
         var builder = Host.CreateApplicationBuilder();
