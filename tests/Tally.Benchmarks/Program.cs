@@ -7,7 +7,7 @@ using Tally.Benchmarks;
 // dotnet run -c Release --project tests/Tally.Benchmarks -- memory-hostile  (64 hostile compressed bodies at once: idle and peak RSS)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- pipeline   (jobs/s end to end: Azurite, a local origin, the host stand-in; then RQ on the same pages)
 // dotnet run -c Release --project tests/Tally.Benchmarks -- batch      (URLs/s for 100, 2,000, 10,000 URLs at 16 and 64: Durable Azure Storage backend on Azurite)
-// dotnet run -c Release --project tests/Tally.Benchmarks -- host [--quick] [--rounds N] [--direct]  (under the real Functions host, func on PATH: jobs/s, batch URLs/s, POST times, storage calls and CPU by process; politeness on and off)
+// dotnet run -c Release --project tests/Tally.Benchmarks -- host [--quick] [--rounds N] [--politeness defaults|off] [--direct]  (under the real Functions host, func on PATH: jobs/s, batch URLs/s, POST times, storage calls and CPU by process; politeness on and off)
 if (args is ["memory", ..])
 {
     await FetchMemory.RunAsync();

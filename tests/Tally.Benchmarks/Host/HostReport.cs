@@ -40,7 +40,7 @@ internal static class HostReport
                 + $"{Rate(pages, Median(group.Select(r => r.Batch.Elapsed)))} URLs/s, POST {Median(group.SelectMany(r => r.Posts)).TotalSeconds:0.000} s");
         }
 
-        if (results.Any(r => r.Politeness == "off"))
+        if (results.Any(r => r.Politeness == "off") && results.Any(r => r.Politeness == "defaults"))
         {
             var jobs = Median(results.Where(r => r.Politeness == "off").Select(r => r.Jobs.Elapsed)) / Median(results.Where(r => r.Politeness == "defaults").Select(r => r.Jobs.Elapsed));
             var batch = Median(results.Where(r => r.Politeness == "off").Select(r => r.Batch.Elapsed)) / Median(results.Where(r => r.Politeness == "defaults").Select(r => r.Batch.Elapsed));

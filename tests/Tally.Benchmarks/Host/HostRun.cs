@@ -28,8 +28,7 @@ internal sealed class HostRun(OriginProcess origin, int pages, long expectedWord
 
     public async Task<RoundResult> RunAsync(int round, string politeness, IReadOnlyDictionary<string, string> settings)
     {
-        var azurite = new Azurite();
-        await azurite.InitializeAsync();
+        var azurite = await StartAzuriteAsync();
         CountingStorageProxy? proxy = null;
         FuncHost? host = null;
         try
@@ -83,6 +82,27 @@ internal sealed class HostRun(OriginProcess origin, int pages, long expectedWord
             }
 
             await azurite.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Starts Azurite, again on other ports when it could not bind: other programs on this machine take ports between
+    /// the check that one is free and Azurite's bind.
+    /// </summary>
+    private static async Task<Azurite> StartAzuriteAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var azurite = new Azurite();
+            try
+            {
+                await azurite.InitializeAsync();
+                return azurite;
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                await azurite.DisposeAsync();
+            }
         }
     }
 

@@ -9,8 +9,8 @@ namespace Tally.Benchmarks.Host;
 /// end to end for 2 × 1,000-URL <c>POST /api/jobs</c> and each POST's time, URLs/s for the same 2,000 URLs as one batch
 /// at parallelism 64, storage calls per page (counted by <see cref="CountingStorageProxy"/>) and each process's CPU
 /// seconds over each window; with politeness at its defaults and with it off (no robots.txt, 1,000 at once per origin),
-/// alternating, several rounds. <c>--quick</c>: 200 pages, one round. <c>--rounds N</c>. <c>--direct</c>: no proxy
-/// (no call counts), to see what the proxy's hop costs.
+/// alternating, several rounds. <c>--quick</c>: 200 pages, one round. <c>--rounds N</c>. <c>--politeness defaults</c>
+/// or <c>off</c>: that one only. <c>--direct</c>: no proxy (no call counts), to see what the proxy's hop costs.
 /// </summary>
 internal static class HostThroughput
 {
@@ -30,6 +30,7 @@ internal static class HostThroughput
         var direct = args.Contains("--direct");
         var pages = quick ? 200 : 2_000;
         var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(quick ? 1 : 3);
+        var only = args.SkipWhile(a => a != "--politeness").Skip(1).FirstOrDefault();
         var func = FuncLocator.Require();
         Console.WriteLine($"host benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average at start: {LoadAverage()}");
         Console.WriteLine($"func: {func}; the app as this configuration built it (src/Tally.Functions/bin/<configuration>)");
@@ -48,7 +49,7 @@ internal static class HostThroughput
         var results = new List<RoundResult>();
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var (name, politeness) in Politeness)
+            foreach (var (name, politeness) in Politeness.Where(p => only is null || p.Key == only))
             {
                 var result = await run.RunAsync(round, name, settings.Concat(politeness).ToDictionary());
                 results.Add(result);
