@@ -82,6 +82,10 @@ var tallySettings = {
   Tally__Batches__SlicesPerGeneration: '100'
   Tally__Batches__RetryAttempts: '4'
   Tally__Batches__RetryInterval: '00:00:02'
+  Tally__Batches__ListSize: '20'
+  Tally__Batches__MaxListSize: '100'
+  Tally__Batches__PageResults: '100'
+  Tally__Batches__MaxPageResults: '1000'
   Tally__Callbacks__SigningSecret: callbacksSigningReference // read from Key Vault with the app's identity
   Tally__Callbacks__PreviousSigningSecret: '' // set during a rotation to the secret receivers still hold
   Tally__Callbacks__RetryDelays: '00:00:05,00:01:00,00:10:00,01:00:00,03:00:00,06:00:00'

@@ -38,9 +38,35 @@ public sealed class BatchesOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How many batches a page of <c>GET /api/batches</c> holds when it asks for no <c>limit</c>.</summary>
+    [Range(1, 1000)]
+    public int ListSize { get; set; } = 20;
+
+    /// <summary>The largest <c>limit</c> <c>GET /api/batches</c> accepts.</summary>
+    [Range(1, 1000)]
+    public int MaxListSize { get; set; } = 100;
+
+    /// <summary>How many results a page of <c>GET /api/batches/{id}/pages</c> holds when it asks for no <c>limit</c>.</summary>
+    [Range(1, 10_000)]
+    public int PageResults { get; set; } = 100;
+
+    /// <summary>The largest <c>limit</c> <c>GET /api/batches/{id}/pages</c> accepts.</summary>
+    [Range(1, 10_000)]
+    public int MaxPageResults { get; set; } = 1000;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (ListSize > MaxListSize)
+        {
+            yield return new ValidationResult($"ListSize ({ListSize}) must not exceed MaxListSize ({MaxListSize}): a listing that asks for nothing would get more than any may ask for.", [nameof(ListSize), nameof(MaxListSize)]);
+        }
+
+        if (PageResults > MaxPageResults)
+        {
+            yield return new ValidationResult($"PageResults ({PageResults}) must not exceed MaxPageResults ({MaxPageResults}): a read of results that asks for nothing would get more than any may ask for.", [nameof(PageResults), nameof(MaxPageResults)]);
+        }
+
         if (DefaultParallelism > MaxParallelism)
         {
             yield return new ValidationResult(

@@ -65,8 +65,9 @@ public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, 
         string id,
         CancellationToken cancellationToken)
     {
+        var settings = options.CurrentValue;
         if (!QueryNumber.TryRead(request, "offset", 0, 0, int.MaxValue, out var offset, out var problem)
-            || !QueryNumber.TryRead(request, "limit", 100, 1, 1000, out var limit, out problem))
+            || !QueryNumber.TryRead(request, "limit", settings.PageResults, 1, settings.MaxPageResults, out var limit, out problem))
         {
             return problem!;
         }
@@ -87,7 +88,8 @@ public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, 
             return Problems.BadRequest($"Give ?status= one of {string.Join(", ", BatchService.StatusNames)}, or none for all; '{status}' is not one of them.");
         }
 
-        if (!QueryNumber.TryRead(request, "limit", 20, 1, 100, out var limit, out var problem))
+        var settings = options.CurrentValue;
+        if (!QueryNumber.TryRead(request, "limit", settings.ListSize, 1, settings.MaxListSize, out var limit, out var problem))
         {
             return problem!;
         }

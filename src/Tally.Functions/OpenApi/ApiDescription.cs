@@ -106,7 +106,7 @@ internal static class ApiDescription
         yield return ("/batches/{id}", HttpMethod.Delete, api.Operation(nameof(BatchesApi.TerminateBatch), Batches, "Terminate a running batch.", false, [batchId], null,
             (202, api.Answer("Terminating.", "BatchAccepted", location: true)), notFoundBatch, (409, api.Problem("The batch has finished."))));
         yield return ("/batches/{id}/pages", HttpMethod.Get, api.Operation(nameof(BatchesApi.GetBatchPages), Batches, "A slice of a completed batch's per-page results.", false,
-            [batchId, Query("offset", "The index of the first page.", JsonSchemaType.Integer), Query("limit", "How many pages (1 to 1,000).", JsonSchemaType.Integer)], null,
+            [batchId, Query("offset", "The index of the first page.", JsonSchemaType.Integer), Query("limit", "How many pages (1 to Tally:Batches:MaxPageResults, 1,000 by default).", JsonSchemaType.Integer)], null,
             (200, api.Answer("The slice.", "BatchPages")), badRequest, notFoundBatch));
 
         var name = Path("name", "The schedule's name: 1 to 64 letters, digits, '_' or '-'.");

@@ -133,7 +133,7 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
     public void AppSettings_IncludeEveryTallySettingTheCodeReads()
     {
         var names = compiled.PropertyNames();
-        var expected = OptionsClasses().SelectMany(options => Settings(options.Section, options.Type)).ToList();
+        var expected = OptionsDefaults.Settings().ToList();
 
         Assert.Contains(expected, setting => setting.StartsWith("Tally__Politeness__", StringComparison.Ordinal));
         Assert.All(expected, setting => Assert.Contains(setting, names));
@@ -144,7 +144,7 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
     {
         var settings = compiled.Variable("tallySettings");
         var literal = settings.EnumerateObject().Where(s => !s.Value.GetString()!.StartsWith('[')).ToDictionary(s => s.Name, s => s.Value.GetString()); // not a parameter
-        var defaults = OptionsClasses().SelectMany(options => Defaults(options.Section, options.Type)).Where(d => literal.ContainsKey(d.Setting)).ToList();
+        var defaults = OptionsDefaults.Defaults().Where(d => literal.ContainsKey(d.Setting)).ToList();
 
         Assert.Contains(defaults, d => d.Setting == "Tally__Politeness__MaxConcurrentPerOrigin");
         Assert.All(defaults, d => Assert.True(string.Equals(d.Value, literal[d.Setting], StringComparison.OrdinalIgnoreCase), $"{d.Setting}: Bicep '{literal[d.Setting]}', options class '{d.Value}'"));
@@ -203,34 +203,4 @@ public sealed class InfraTests(CompiledTemplate compiled) : IClassFixture<Compil
         Assert.Equal("${AZURE_LOCATION}", values.GetProperty("location").GetProperty("value").GetString());
         Assert.Equal("${AZURE_PRINCIPAL_ID}", values.GetProperty("principalId").GetProperty("value").GetString());
     }
-
-    /// <summary>Every options class the app binds: a public type with a <c>Section</c> constant under <c>Tally:</c>.</summary>
-    private static IEnumerable<(string Section, Type Type)> OptionsClasses() =>
-        typeof(FetchOptions).Assembly.GetExportedTypes()
-            .Select(t => (Field: t.GetField("Section", BindingFlags.Public | BindingFlags.Static), Type: t))
-            .Where(t => t.Field is { IsLiteral: true } && ((string)t.Field.GetRawConstantValue()!).StartsWith("Tally:", StringComparison.Ordinal))
-            .Select(t => ((string)t.Field!.GetRawConstantValue()!, t.Type));
-
-    /// <summary>The settings of one options class; a list (per-origin overrides) is set item by item, so it is not one setting.</summary>
-    private static IEnumerable<string> Settings(string section, Type options) =>
-        Scalars(options).Select(p => Setting(section, p));
-
-    /// <summary>Each setting's default as configuration would write it, from a new instance of the options class.</summary>
-    private static IEnumerable<(string Setting, string Value)> Defaults(string section, Type options)
-    {
-        var instance = Activator.CreateInstance(options);
-        return Scalars(options).Select(p => (Setting(section, p), p.GetValue(instance) switch
-        {
-            null => "",
-            TimeSpan span => span.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
-            IFormattable value => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-            var value => value.ToString()!,
-        }));
-    }
-
-    private static IEnumerable<PropertyInfo> Scalars(Type options) =>
-        options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && (p.PropertyType == typeof(string) || !typeof(System.Collections.IEnumerable).IsAssignableFrom(p.PropertyType)));
-
-    private static string Setting(string section, PropertyInfo property) => $"{section.Replace(":", "__")}__{property.Name}";
 }

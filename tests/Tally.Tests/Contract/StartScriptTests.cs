@@ -28,6 +28,7 @@ public sealed class StartScriptTests : IDisposable
     public void WithoutCoreTools_ButNpxWorking_ItGoesOnToBuildTheApp()
     {
         Stub("npx", exitCode: 0);
+        Stub("npm", exitCode: 0); // a checkout without node_modules installs Azurite first
         Stub("dotnet", exitCode: 3); // stands for the build: the script stops here, having passed the Core Tools step
 
         var (exit, _) = Run();
