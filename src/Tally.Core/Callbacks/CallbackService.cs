@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tally.Batches;
 using Tally.Jobs;
 
@@ -10,6 +11,9 @@ namespace Tally.Callbacks;
 /// </summary>
 public sealed class CallbackService(DeliveryLog log, DeliveryQueue queue, RequestProgress requests, TimeProvider time)
 {
+    /// <summary>How many deliveries a listing reads at once.</summary>
+    private const int ReadParallelism = 16;
+
     /// <summary>Records the call a final job owes, if it has a callback: its own, or its request's once every job of it is final.</summary>
     /// <remarks>
     /// Called after the write that made the job final, and again by every later delivery of the job's message (which
@@ -56,9 +60,21 @@ public sealed class CallbackService(DeliveryLog log, DeliveryQueue queue, Reques
         return RecordAsync(DeliveryIds.Batch(end.BatchId), CallbackEvents.Batch(end.Status), end.BatchId, end.CallbackUrl, batch, cancellationToken, end.At);
     }
 
-    /// <summary>The <c>callback</c> of a job: its own delivery's state, or its request's; pending until the delivery exists.</summary>
-    public Task<CallbackState> JobStateAsync(JobEntity job, CancellationToken cancellationToken) =>
-        StateAsync(job.CallbackMode == CallbackModes.Request ? DeliveryIds.Request(job.PartitionKey) : DeliveryIds.Job(job.Id, job.Run), job.CallbackUrl!, cancellationToken);
+    /// <summary>
+    /// The jobs as the API shows them: each with a <c>callbackUrl</c> carries its <c>callback</c>, its own delivery's
+    /// state or its request's, pending until the delivery exists. A point read a delivery, in parallel; the jobs of a
+    /// request-mode request share theirs, and jobs without a callback cost nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<Job>> ShowJobsAsync(IReadOnlyList<JobEntity> jobs, CancellationToken cancellationToken)
+    {
+        var ids = jobs.Where(job => job.CallbackUrl is not null).Select(DeliveryOf).Distinct().ToArray();
+        var deliveries = new ConcurrentDictionary<string, DeliveryEntity?>();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (id, ct) =>
+            deliveries[id] = await log.FindAsync(id, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. jobs.Select(job => job.CallbackUrl is not null && deliveries[DeliveryOf(job)] is { } delivery
+            ? job.ToJob() with { Callback = delivery.ToCallbackState() }
+            : job.ToJob())];
+    }
 
     /// <summary>The <c>callback</c> of a batch; pending until its delivery exists.</summary>
     public Task<CallbackState> BatchStateAsync(string batchId, string url, CancellationToken cancellationToken) =>
@@ -84,6 +100,10 @@ public sealed class CallbackService(DeliveryLog log, DeliveryQueue queue, Reques
     /// <summary>A page of the delivery log; null when the continuation is not one of this listing.</summary>
     public Task<(IReadOnlyList<Delivery> Deliveries, string? Continuation)?> ListAsync(string? state, int limit, string? continuation, CancellationToken cancellationToken) =>
         log.ListAsync(state, limit, continuation, cancellationToken);
+
+    /// <summary>The delivery a job's callback is made by: its run's own, or its request's.</summary>
+    private static string DeliveryOf(JobEntity job) =>
+        job.CallbackMode == CallbackModes.Request ? DeliveryIds.Request(job.PartitionKey) : DeliveryIds.Job(job.Id, job.Run);
 
     private async Task<CallbackState> StateAsync(string id, string url, CancellationToken cancellationToken) =>
         (await log.FindAsync(id, cancellationToken).ConfigureAwait(false))?.ToCallbackState() ?? CallbackState.Pending(url);

@@ -126,9 +126,7 @@ public sealed partial class JobService(
     public async Task<Job?> GetAsync(string id, CancellationToken cancellationToken)
     {
         var job = await FindLiveAsync(id, cancellationToken).ConfigureAwait(false);
-        return job?.CallbackUrl is null
-            ? job?.ToJob()
-            : job.ToJob() with { Callback = await callbacks.JobStateAsync(job, cancellationToken).ConfigureAwait(false) };
+        return job is null ? null : (await callbacks.ShowJobsAsync([job], cancellationToken).ConfigureAwait(false))[0];
     }
 
     /// <summary>The most recent unexpired jobs in <paramref name="status"/>, newest first, a page at a time.</summary>
@@ -140,7 +138,7 @@ public sealed partial class JobService(
     public async Task<(IReadOnlyList<Job> Jobs, string? Continuation)> ListAsync(JobStatus status, int limit, ListingCursor? continuation, CancellationToken cancellationToken)
     {
         var (jobs, next) = await listing.ListAsync(status, time.GetUtcNow(), ListingSpan(Ttl), limit, continuation, cancellationToken).ConfigureAwait(false);
-        return ([.. jobs.Select(job => job.ToJob())], next?.ToToken());
+        return (await callbacks.ShowJobsAsync(jobs, cancellationToken).ConfigureAwait(false), next?.ToToken());
     }
 
     /// <summary>Whether a listing of <paramref name="status"/> can have given <paramref name="cursor"/>: it names an hour of the listing's window.</summary>

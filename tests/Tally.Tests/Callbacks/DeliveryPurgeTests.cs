@@ -11,11 +11,7 @@ public sealed class DeliveryPurgeTests(Azurite azurite, Origin origin, Receiver 
     public async Task FinalDeliveries_ArePurgedATtlAfterTheyEnded_PendingOnesAreKept()
     {
         var delivered = Receiver.Endpoint();
-        var failing = Receiver.Endpoint((context, _) =>
-        {
-            context.Response.StatusCode = 500;
-            return Task.CompletedTask;
-        });
+        var failing = Receiver.Failing(int.MaxValue); // 500 to every call
         var waiting = Receiver.Endpoint();
         await App.PostJobsAsync(Body(origin.Page("one"), delivered));
         await App.PostJobsAsync(Body(origin.Page("two"), failing));

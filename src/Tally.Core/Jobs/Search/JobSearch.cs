@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tally.Callbacks;
 
 namespace Tally.Jobs.Search;
 
@@ -9,7 +10,7 @@ namespace Tally.Jobs.Search;
 /// matches: a page costs what a status listing page of <see cref="ScanSize"/> costs, and may hold fewer matches than
 /// asked (even none) with a continuation, when the origin's jobs are sparse.
 /// </remarks>
-public sealed class JobSearch(JobListing listing, IOptionsMonitor<JobsOptions> options, TimeProvider time)
+public sealed class JobSearch(JobListing listing, CallbackService callbacks, IOptionsMonitor<JobsOptions> options, TimeProvider time)
 {
     /// <summary>The most jobs one page of an origin search reads to find its matches.</summary>
     public const int ScanSize = 1000;
@@ -19,7 +20,7 @@ public sealed class JobSearch(JobListing listing, IOptionsMonitor<JobsOptions> o
     public async Task<(IReadOnlyList<Job> Jobs, string? Continuation)> ListRequestAsync(
         string requestKey, JobStatus? status, OriginFilter? origin, int limit, ListingCursor? after, CancellationToken cancellationToken)
     {
-        var found = new List<Job>();
+        var found = new List<JobEntity>();
         var read = 0;
         var pageSize = origin is null ? limit : ScanSize;
         await foreach (var job in listing.ListRequestAsync(requestKey, status, time.GetUtcNow(), after?.Row, pageSize, cancellationToken).ConfigureAwait(false))
@@ -27,16 +28,16 @@ public sealed class JobSearch(JobListing listing, IOptionsMonitor<JobsOptions> o
             read++;
             if (origin?.Matches(job.Url) != false)
             {
-                found.Add(job.ToJob());
+                found.Add(job);
             }
 
             if (found.Count == limit || read == ScanSize)
             {
-                return (found, new ListingCursor(job.Id).ToToken());
+                return (await callbacks.ShowJobsAsync(found, cancellationToken).ConfigureAwait(false), new ListingCursor(job.Id).ToToken());
             }
         }
 
-        return (found, null);
+        return (await callbacks.ShowJobsAsync(found, cancellationToken).ConfigureAwait(false), null);
     }
 
     /// <summary>The jobs in <paramref name="status"/> of <paramref name="origin"/>, newest first, from the status listing's next <see cref="ScanSize"/> jobs.</summary>
@@ -46,16 +47,16 @@ public sealed class JobSearch(JobListing listing, IOptionsMonitor<JobsOptions> o
     {
         var span = JobService.ListingSpan(options.CurrentValue.ResultTtl);
         var (read, next) = await listing.ListAsync(status, time.GetUtcNow(), span, ScanSize, after, cancellationToken).ConfigureAwait(false);
-        var found = new List<Job>();
+        var found = new List<JobEntity>();
         foreach (var job in read.Where(job => origin.Matches(job.Url)))
         {
-            found.Add(job.ToJob());
+            found.Add(job);
             if (found.Count == limit)
             {
-                return (found, new ListingCursor(job.Id).ToToken());
+                return (await callbacks.ShowJobsAsync(found, cancellationToken).ConfigureAwait(false), new ListingCursor(job.Id).ToToken());
             }
         }
 
-        return (found, next?.ToToken());
+        return (await callbacks.ShowJobsAsync(found, cancellationToken).ConfigureAwait(false), next?.ToToken());
     }
 }
