@@ -91,10 +91,10 @@ public sealed partial class JobService(
     /// gave a request of <paramref name="urls"/> under <paramref name="requestKey"/> as of <paramref name="enqueuedAt"/>,
     /// made again without storage: the jobs as they were created.
     /// </summary>
-    public IReadOnlyList<Job> Accepted(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string requestKey, DateTimeOffset enqueuedAt)
+    public IReadOnlyList<Job> Accepted(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string requestKey, DateTimeOffset enqueuedAt, CallbackTarget? callback = null)
     {
         runAt = runAt > enqueuedAt ? runAt : null;
-        return Answer(NewJobs(urls, runAt, requestKey, enqueuedAt), (runAt ?? enqueuedAt) + options.CurrentValue.ResultTtl);
+        return Answer(NewJobs(urls, runAt, requestKey, enqueuedAt, callback), (runAt ?? enqueuedAt) + options.CurrentValue.ResultTtl);
     }
 
     private static JobEntity[] NewJobs(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string key, DateTimeOffset now, CallbackTarget? callback = null) =>

@@ -33,17 +33,11 @@ public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, 
             return keyProblem!;
         }
 
-        if (key is not null && list.Callback is not null)
-        {
-            return Problems.BadRequest("\"callbackUrl\" cannot be combined with an Idempotency-Key yet: send one or the other. Nothing was started.");
-        }
-
+        var callbackUrl = list.Callback?.Url;
         return key is null
-            ? Started(await batches.StartAsync(client, list.Urls, list.MaxParallelism, null, cancellationToken, list.Callback?.Url), list.Callback?.Url)
-            : IdempotencyHeader.Answer(await once.StartAsync(key, client, list.Urls, list.MaxParallelism, cancellationToken), key, Started);
+            ? Started(await batches.StartAsync(client, list.Urls, list.MaxParallelism, null, cancellationToken, callbackUrl), callbackUrl)
+            : IdempotencyHeader.Answer(await once.StartAsync(key, client, list.Urls, list.MaxParallelism, callbackUrl, cancellationToken), key, id => Started(id, callbackUrl));
     }
-
-    private static IActionResult Started(string id) => Started(id, null);
 
     private static IActionResult Started(string id, Uri? callbackUrl) => new AcceptedResult(
         Batch.StatusPath(id), new StartedBatch(id, "pending", Batch.StatusPath(id), callbackUrl is null ? null : CallbackState.Pending(callbackUrl.AbsoluteUri)));

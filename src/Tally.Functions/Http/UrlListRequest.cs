@@ -14,8 +14,13 @@ namespace Tally.Functions.Http;
 internal sealed record UrlList(IReadOnlyList<Uri> Urls, int? MaxParallelism, string? RunAt = null, string? Delay = null, Tally.Callbacks.CallbackTarget? Callback = null)
 {
     /// <summary>What the request asks for, as a hash: the same for a retry of it, whatever its JSON's spacing or order.</summary>
+    /// <remarks>The callback is hashed only when there is one, so a request without one hashes as it did before callbacks.</remarks>
     public string Fingerprint => Tally.Idempotency.IdempotencyKey.FingerprintOf(
-        [Urls.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), .. Urls.Select(url => url.AbsoluteUri), MaxParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture), RunAt, Delay]);
+        [
+            Urls.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), .. Urls.Select(url => url.AbsoluteUri),
+            MaxParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture), RunAt, Delay,
+            .. Callback is null ? [] : new[] { Callback.Url.AbsoluteUri, Callback.Mode },
+        ]);
 }
 
 /// <summary>

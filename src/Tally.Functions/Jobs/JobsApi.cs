@@ -37,14 +37,9 @@ public sealed class JobsApi(JobService jobs, JobSearch search, IOptionsMonitor<F
             return keyProblem!;
         }
 
-        if (key is not null && list.Callback is not null)
-        {
-            return Problems.BadRequest("\"callbackUrl\" cannot be combined with an Idempotency-Key yet: send one or the other. Nothing was enqueued.");
-        }
-
         return key is null
             ? Accepted(await jobs.EnqueueAsync(list.Urls, runAt, null, null, cancellationToken, list.Callback))
-            : IdempotencyHeader.Answer(await once.EnqueueAsync(key, list.Urls, runAt, cancellationToken), key, Accepted);
+            : IdempotencyHeader.Answer(await once.EnqueueAsync(key, list.Urls, runAt, list.Callback, cancellationToken), key, Accepted);
     }
 
     private static IActionResult Accepted(IReadOnlyList<Job> enqueued) => enqueued.Count == 1

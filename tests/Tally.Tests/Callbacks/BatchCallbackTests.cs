@@ -79,6 +79,31 @@ public sealed class BatchCallbackTests(BatchFixture fixture, Receiver receiver) 
         Assert.Null(call.VerifyError);
     }
 
+    [Fact]
+    public async Task ARetriedStartWithAKey_AnswersTheFirstBatch_WithItsPendingCallback_AndCallsOnce()
+    {
+        var hook = receiver.Endpoint();
+        var key = Guid.NewGuid().ToString();
+        var body = JsonSerializer.Serialize(new { urls = new[] { fixture.Origin.Page("a b") }, callbackUrl = hook });
+
+        var first = await StartWithKeyAsync(body, key);
+        var retry = await StartWithKeyAsync(body, key);
+        await _app.CompletedAsync(first.Text("id"));
+        var call = Assert.Single(await CallsAsync(hook, 1));
+        while (await _deliveries.RunOnceAsync() > 0)
+        {
+        }
+
+        Assert.Equal(first.Body.GetRawText(), retry.Body.GetRawText());
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+        Assert.Equal("pending", first.Body.GetProperty("callback").GetProperty("state").GetString());
+        Assert.Equal(first.Text("id"), call.Json.GetProperty("data").GetProperty("id").GetString());
+        Assert.Single(receiver.Calls(hook));
+    }
+
+    private Task<ApiResponse> StartWithKeyAsync(string body, string key) => _app.ExecuteAsync(_app.Api.StartBatch(
+        TallyApp.Request("POST", body, headers: new Dictionary<string, string> { [Tally.Idempotency.IdempotencyKey.Header] = key }), _app.Client, default));
+
     private async Task<IReadOnlyList<ReceivedCall>> CallsAsync(Uri hook, int count)
     {
         await _deliveries.UntilAsync(() => Task.FromResult(receiver.Calls(hook).Count >= count), what: $"{count} call(s)");
