@@ -10,20 +10,20 @@ namespace Tally.Functions.Jobs;
 /// <summary>
 /// Reads a bulk action's body: <c>{"request": "…"}</c> (a request's jobs) or <c>{"status": "failed", "from": "…", "to": "…"}</c>
 /// (a status's jobs whose request was made in that range, each end optional), with the <c>"continuation"</c> of a
-/// previous call to go on from where it stopped.
+/// previous call to go on from where it stopped, and <c>"dryRun": true</c> to count the jobs matched without changing them.
 /// </summary>
 internal static class JobFilterRequest
 {
     private const long MaxBodyBytes = 4096;
 
-    private static readonly string[] Properties = ["request", "status", "from", "to", "continuation"];
+    private static readonly string[] Properties = ["request", "status", "from", "to", "continuation", "dryRun"];
 
-    /// <summary>The filter asked for, or the problem answer that explains why there is none.</summary>
+    /// <summary>The filter asked for and whether only to count, or the problem answer that explains why there is none.</summary>
     /// <param name="request">The HTTP request.</param>
     /// <param name="defaultStatus">The status a request's jobs are taken in when none is given.</param>
     /// <param name="accepts">Whether the action can change a job in a status.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public static async Task<(JobFilter? Filter, ObjectResult? Problem)> ReadAsync(
+    public static async Task<(JobFilter? Filter, bool DryRun, ObjectResult? Problem)> ReadAsync(
         HttpRequest request, JobStatus defaultStatus, Func<JobStatus, bool> accepts, CancellationToken cancellationToken)
     {
         var shape = $"Send {{\"request\": \"<requestId>\"}} or {{\"status\": \"{defaultStatus.ToName()}\", \"from\": \"2025-01-01T00:00:00Z\", \"to\": \"2025-01-02T00:00:00Z\"}}.";
@@ -34,16 +34,24 @@ internal static class JobFilterRequest
         }
         catch (JsonException)
         {
-            return (null, Problems.BadRequest($"The request body is not valid JSON. {shape}"));
+            return (null, false, Problems.BadRequest($"The request body is not valid JSON. {shape}"));
         }
         catch (LimitedStream.TooLongException)
         {
-            return (null, Problems.TooLarge($"The request body is larger than {MaxBodyBytes:N0} bytes. {shape}"));
+            return (null, false, Problems.TooLarge($"The request body is larger than {MaxBodyBytes:N0} bytes. {shape}"));
         }
 
         using (document)
         {
-            return Read(document.RootElement, defaultStatus, accepts, shape);
+            var (filter, problem) = Read(document.RootElement, defaultStatus, accepts, shape);
+            if (problem is not null)
+            {
+                return (null, false, problem);
+            }
+
+            return document.RootElement.TryGetProperty("dryRun", out var dryRun) && dryRun.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
+                ? (null, false, Problems.BadRequest($"\"dryRun\" must be true (count the jobs matched, change none) or false; {dryRun.GetRawText()} is neither."))
+                : (filter, dryRun.ValueKind == JsonValueKind.True, null);
         }
     }
 

@@ -84,6 +84,7 @@ internal static class ApiSchemas
                 ["from"] = Instant("Without request: the earliest request time taken."),
                 ["to"] = Instant("Without request: the latest request time taken."),
                 ["continuation"] = Text("The continuation of the previous answer."),
+                ["dryRun"] = Flag("When true, count the jobs the filter matches (matched, changed 0, continuation to count on) and change none: what a confirmation states before acting."),
             },
         }, new JsonObject { ["status"] = "failed", ["from"] = "2025-06-01T00:00:00Z", ["to"] = "2025-06-01T12:00:00Z" }),
         ["BulkOutcome"] = WithExample(Object(

@@ -17,7 +17,7 @@ namespace Tally.Tests.Dashboard;
 /// functions.metadata) on Azurite and the Durable test host, the page in the OS's Chromium. The job worker runs
 /// when a test drains the queue, so each test sees a job queued before it sees it finished.
 /// </summary>
-public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>, IAsyncLifetime
+public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>, IAsyncLifetime
 {
 
     private TallyApp _app = null!;
@@ -483,7 +483,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     {
         using var http = new HttpClient { BaseAddress = _server.BaseAddress };
 
-        foreach (var path in new[] { "/api/dashboard", "/api/dashboard/app.js", "/api/dashboard/origins.js", "/api/dashboard/deliveries.js", "/api/dashboard/app.css", "/api/dashboard/icon.svg" })
+        foreach (var path in new[] { "/api/dashboard", "/api/dashboard/app.js", "/api/dashboard/jobs.js", "/api/dashboard/origins.js", "/api/dashboard/deliveries.js", "/api/dashboard/app.css", "/api/dashboard/icon.svg" })
         {
             using var response = await http.GetAsync(path);
             Assert.Equal(200, (int)response.StatusCode);

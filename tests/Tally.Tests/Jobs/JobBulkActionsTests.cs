@@ -89,7 +89,30 @@ public sealed class JobBulkActionsTests(Azurite azurite, Origin origin) : AppTes
         Assert.False(second.Body.TryGetProperty("continuation", out _));
     }
 
+    [Fact]
+    public async Task DryRun_CountsWhatACallWouldTake_ChangingNothing_WithTheContinuationThatCountsOn()
+    {
+        var start = UseHoursOfTheirOwn();
+        var many = Enumerable.Range(0, JobBulkActions.MaxJobsPerCall + 3).Select(i => $"http://dry.example/{i}");
+        var accepted = await App.PostJobsAsync(JsonSerializer.Serialize(new { urls = many.Take(JobBulkActions.MaxJobsPerCall) }));
+        App.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(202, (await App.PostJobsAsync(JsonSerializer.Serialize(new { urls = many.Skip(JobBulkActions.MaxJobsPerCall) }))).Status);
+
+        var first = await ActAsync("cancel", new { status = "queued", from = start, dryRun = true });
+        var second = await ActAsync("cancel", new { status = "queued", from = start, dryRun = true, continuation = first.Text("continuation") });
+        var ofRequest = await ActAsync("cancel", new { request = accepted.Text("requestId"), dryRun = true });
+
+        Assert.Equal((JobBulkActions.MaxJobsPerCall, 0), (first.Body.GetProperty("matched").GetInt32(), first.Body.GetProperty("changed").GetInt32()));
+        Assert.Equal((3, 0), (second.Body.GetProperty("matched").GetInt32(), second.Body.GetProperty("changed").GetInt32()));
+        Assert.Equal(JobBulkActions.MaxJobsPerCall, ofRequest.Body.GetProperty("matched").GetInt32());
+        foreach (var job in accepted.Body.GetProperty("jobs").EnumerateArray().Take(5))
+        {
+            Assert.Equal("queued", (await App.GetJobAsync(job.GetProperty("id").GetString()!)).Text("status")); // nothing changed
+        }
+    }
+
     [Theory]
+    [InlineData("retry", """{"status": "failed", "dryRun": "yes"}""", "\"dryRun\" must be true")]
     [InlineData("retry", """{}""", "neither a request nor a status")]
     [InlineData("retry", """[1]""", "not an object")]
     [InlineData("retry", """{"request": "abc"}""", "\"request\"")]

@@ -38,6 +38,16 @@ public sealed class JobBulkActions(JobListing listing, JobRecords records, JobQu
             Task.FromResult<(JobEntity, Func<JobEntity, bool>)[]>([.. jobs.Select(job => (job, (Func<JobEntity, bool>)(j => JobStateMachine.Cancel(j, now, Ttl))))]),
             cancellationToken);
 
+    /// <summary>
+    /// What a retry or cancel with <paramref name="filter"/> would take, changing nothing (a dry run): the jobs matched in
+    /// this call, none changed, and the continuation that counts on, so a caller can say how many before it acts.
+    /// </summary>
+    public async Task<BulkOutcome> CountAsync(JobFilter filter, CancellationToken cancellationToken)
+    {
+        var (jobs, next) = await FindAsync(filter, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return new BulkOutcome(jobs.Count, 0, next?.ToToken());
+    }
+
     /// <summary>Finds the filter's jobs and saves each request's changes together, a transaction at a time.</summary>
     /// <param name="filter">The jobs to take.</param>
     /// <param name="prepare">For jobs of one request, the change of each: after whatever must precede it (a retry's message).</param>
@@ -46,9 +56,7 @@ public sealed class JobBulkActions(JobListing listing, JobRecords records, JobQu
         JobFilter filter, Func<JobEntity[], DateTimeOffset, CancellationToken, Task<(JobEntity, Func<JobEntity, bool>)[]>> prepare, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (jobs, next) = filter.RequestKey is { } key
-            ? await FindInRequestAsync(key, filter, now, cancellationToken).ConfigureAwait(false)
-            : await FindInRangeAsync(filter, now, cancellationToken).ConfigureAwait(false);
+        var (jobs, next) = await FindAsync(filter, now, cancellationToken).ConfigureAwait(false);
         var changed = 0;
         foreach (var chunk in jobs.GroupBy(job => job.PartitionKey).SelectMany(request => request.Chunk(JobTable.TransactionSize)))
         {
@@ -62,6 +70,9 @@ public sealed class JobBulkActions(JobListing listing, JobRecords records, JobQu
 
         return new BulkOutcome(jobs.Count, changed, next?.ToToken());
     }
+
+    private Task<(List<JobEntity> Jobs, ListingCursor? Next)> FindAsync(JobFilter filter, DateTimeOffset now, CancellationToken cancellationToken) =>
+        filter.RequestKey is { } key ? FindInRequestAsync(key, filter, now, cancellationToken) : FindInRangeAsync(filter, now, cancellationToken);
 
     private async Task<(List<JobEntity> Jobs, ListingCursor? Next)> FindInRequestAsync(string key, JobFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
     {

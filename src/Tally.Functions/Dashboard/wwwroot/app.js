@@ -230,36 +230,6 @@
     };
   }
 
-  function jobsView(query) {
-    const status = JOB_STATUSES.includes(query.get('status')) ? query.get('status') : 'queued';
-    const list = region(`Jobs ${status}`);
-    const pager = cursorPager(refresh);
-    append(main, [
-      heading('Jobs'),
-      h('ul', { class: 'tabs', 'aria-label': 'Status' }, JOB_STATUSES.map((s) =>
-        h('li', {}, h('a', { href: `#/jobs?status=${s}`, 'aria-current': s === status ? 'page' : false }, s)))),
-      list,
-      pager.element,
-    ]);
-
-    async function refresh() {
-      const { body } = await api('GET', `/api/jobs?status=${status}&limit=20${pager.query()}`);
-      pager.update(body.continuation);
-      list.show(body.jobs, (jobs) => jobs.length === 0
-        ? h('p', { class: 'empty' }, `No ${status} jobs.`)
-        : scroll(`${status} jobs`, table(`${status} jobs, newest first`,
-          [['Job'], ['URL'], ['Status'], ['Attempts', 'num hide-narrow'], ['Words', 'num'], ['Enqueued', 'hide-narrow']],
-          jobs.map((job) => h('tr', { 'data-job': job.id },
-            h('td', {}, h('a', { href: `#/jobs/${job.id}` }, job.id.slice(0, 12) + '…')),
-            h('td', { class: 'url' }, job.url),
-            h('td', {}, statusBadge(job.status)),
-            h('td', { class: 'num hide-narrow' }, count(job.attempts)),
-            h('td', { class: 'num' }, count(job.words)),
-            h('td', { class: 'hide-narrow' }, when(job.enqueuedAt)))))));
-    }
-    return refresh;
-  }
-
   function jobView(id) {
     const detail = region('Job');
     const message = h('div', { 'aria-live': 'polite' });
@@ -284,7 +254,7 @@
       retry.disabled = !(job.status === 'failed' || job.status === 'canceled');
       cancel.disabled = job.status !== 'queued' && job.status !== 'scheduled';
       detail.show(job, (j) => h('div', { class: 'card' }, h('dl', { class: 'detail' },
-        [['Id', j.id], ['URL', j.url], ['Status', statusBadge(j.status)], ['Attempts', count(j.attempts)],
+        [['Id', j.id], ['Request', h('a', { href: `#/jobs?request=${j.requestId}` }, j.requestId)], ['URL', j.url], ['Status', statusBadge(j.status)], ['Attempts', count(j.attempts)],
           ['Words', count(j.words)], ['Bytes', count(j.bytes)], ['Content type', j.contentType || '–'], ['HTTP status', j.httpStatus ?? '–'],
           ['Error', j.error || '–'], ['Enqueued', when(j.enqueuedAt)], ['Started', when(j.startedAt)], ['Finished', when(j.finishedAt)],
           ['Kept until', when(j.expiresAt)]]
@@ -457,11 +427,10 @@
       if (link.dataset.section === section) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
     }
     if (section === 'jobs' && parts[1]) refresh = jobView(parts[1]);
-    else if (section === 'jobs') refresh = jobsView(query);
     else if (section === 'batches' && parts[1]) refresh = batchView(parts[1]);
     else if (section === 'batches') refresh = batchesView(query);
     else if (section === 'enqueue') refresh = enqueueView();
-    else if (window.TallyViews && Object.hasOwn(window.TallyViews, section)) { // views in files of their own (schedules.js, deliveries.js, origins.js)
+    else if (window.TallyViews && Object.hasOwn(window.TallyViews, section)) { // views in files of their own (jobs.js, schedules.js, deliveries.js, origins.js)
       refresh = window.TallyViews[section](parts, query, { main, h, api, append, region, table, scroll, heading, statusBadge, count, when, problemMessage, safely, cursorPager, dateTime });
     }
     else refresh = overviewView();
