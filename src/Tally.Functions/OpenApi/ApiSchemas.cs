@@ -7,7 +7,10 @@ namespace Tally.Functions.OpenApi;
 /// <summary>The shapes the API reads and answers, as named schemas of the document's components.</summary>
 internal static class ApiSchemas
 {
-    public static Dictionary<string, IOpenApiSchema> Create(Func<string, IOpenApiSchema> reference) => new()
+    public static Dictionary<string, IOpenApiSchema> Create(Func<string, IOpenApiSchema> reference) =>
+        new(Core(reference).Concat(ScheduleSchemas.Create(reference)).Concat(AppSchemas.Create(reference)));
+
+    private static Dictionary<string, IOpenApiSchema> Core(Func<string, IOpenApiSchema> reference) => new()
     {
         ["Problem"] = new OpenApiSchema
         {
@@ -171,20 +174,10 @@ internal static class ApiSchemas
                 ["throughputDelay"] = Text("How late a minute's figures may reach the table (hh:mm:ss)."),
             },
         },
-        // The schedules' shapes are described loosely (objects of any fields) until their answers are held to them by the contract test.
-        ["ScheduleDefinition"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A schedule: cron, timeZone, mode (jobs or batch), urls, maxParallelism." },
-        ["Schedule"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A schedule with its next occurrence and recent runs." },
-        ["ScheduleRun"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "One run of a schedule: its occurrence and what it created." },
-        ["ScheduleList"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A page of schedules, with continuation." },
-        // The callback shapes are described loosely (objects of any fields) until their answers are held to them by the contract test.
-        ["Callback"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Where a completion call stands: {\"url\", \"state\": pending|delivered|failed, \"attempts\", \"lastStatus\", \"lastError\", \"deliveredAt\"}." },
-        ["Delivery"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A delivery: {\"id\", \"type\", \"resourceId\", \"url\", \"state\", \"attempts\", \"lastStatus\", \"lastError\", \"createdAt\"}." },
-        ["DeliveryList"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "{\"deliveries\": [Delivery], \"continuation\"}." },
-        ["OriginList"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "{\"origins\": [{\"origin\", \"inFlight\", \"limit\", \"pausedUntil\", \"reason\"}]}." },
         ["Health"] = Object("Storage answers.", ("status", OneOf("Always healthy: trouble answers 503.", "healthy"))),
     };
 
-    private static OpenApiSchema WithExample(OpenApiSchema schema, JsonNode example)
+    internal static OpenApiSchema WithExample(OpenApiSchema schema, JsonNode example)
     {
         schema.Examples = [example];
         return schema;

@@ -32,7 +32,11 @@ public sealed class RunningApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Task.WhenAll(Azurite.InitializeAsync(), Origin.InitializeAsync());
-        App = new TallyApp(Azurite, new Dictionary<string, string?> { ["Tally:Batches:RetryInterval"] = "00:00:00.050" });
+        App = new TallyApp(Azurite, new Dictionary<string, string?>
+        {
+            ["Tally:Batches:RetryInterval"] = "00:00:00.050",
+            ["Tally:Callbacks:SigningSecret"] = Receiver.Secret, // callbackUrl is taken, so jobs can carry a callback
+        });
         await App.ClearQueuesAsync();
         _durable = await BatchApp.StartTestHostAsync(App.Get<BatchFunctions>());
         Server = await FunctionsServer.StartAsync(App.Services, _durable.Client);

@@ -113,7 +113,29 @@ public sealed class OpenApiContractTests(RunningApp app) : IClassFixture<Running
         await Check(HttpMethod.Get, "/overview", "/overview", expect: 200);
         await Check(HttpMethod.Get, "/health", "/health", expect: 200);
 
-        Assert.Equal(23, checks.Count); // every route a client calls, and each kind of answer it can meet
+        var called = await Check(HttpMethod.Post, "/jobs", "/jobs", new { url = origin.Page("called back"), callbackUrl = origin.Page("a receiver") }, 202);
+        var calledId = called!["id"]!.GetValue<string>();
+        await Eventually.GetAsync(async () => (await _http.GetFromJsonNodeAsync($"/api/jobs/{calledId}"))!["status"]!.GetValue<string>(), s => s == "succeeded", what: "the job with a callback to succeed");
+        Assert.NotNull((await Check(HttpMethod.Get, $"/jobs/{calledId}", "/jobs/{id}", expect: 200))!["callback"]);
+        await Eventually.GetAsync(async () => (await _http.GetFromJsonNodeAsync("/api/deliveries"))!["deliveries"]!.AsArray().Count, n => n > 0, what: "the delivery to be logged");
+        await Check(HttpMethod.Get, "/deliveries?limit=5", "/deliveries", expect: 200);
+        await Check(HttpMethod.Post, "/deliveries/nope/redeliver", "/deliveries/{id}/redeliver", expect: 404);
+        await Check(HttpMethod.Get, "/origins", "/origins", expect: 200);
+
+        var schedule = $"contract-{Guid.NewGuid():N}";
+        var definition = new { cron = "0 6 * * *", timeZone = "Europe/Paris", urls = new[] { origin.Page("every morning").ToString() } };
+        await Check(HttpMethod.Put, $"/schedules/{schedule}", "/schedules/{name}", definition, 201);
+        await Check(HttpMethod.Put, $"/schedules/{schedule}", "/schedules/{name}", definition with { cron = "30 6 * * *" }, 200);
+        await Check(HttpMethod.Put, $"/schedules/{schedule}", "/schedules/{name}", new { cron = "0 6 * * *" }, 400);
+        await Check(HttpMethod.Post, $"/schedules/{schedule}/pause", "/schedules/{name}/pause", expect: 200);
+        await Check(HttpMethod.Post, $"/schedules/{schedule}/resume", "/schedules/{name}/resume", expect: 200);
+        await Check(HttpMethod.Post, $"/schedules/{schedule}/trigger", "/schedules/{name}/trigger", expect: 202);
+        Assert.NotEmpty((await Check(HttpMethod.Get, $"/schedules/{schedule}", "/schedules/{name}", expect: 200))!["runs"]!.AsArray());
+        await Check(HttpMethod.Get, "/schedules?limit=5", "/schedules", expect: 200);
+        await Check(HttpMethod.Get, "/schedules/no-such-schedule", "/schedules/{name}", expect: 404);
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/api/schedules/{schedule}")).StatusCode);
+
+        Assert.Equal(37, checks.Count); // every route a client calls, and each kind of answer it can meet
     }
 
     private static JsonSchema SchemaOf(JsonNode document, JsonNode schema)
