@@ -30,7 +30,7 @@ public static class BatchEndCall
         catch (TaskFailedException ex)
         {
             var carried = request.Carried ?? new BatchCarry(0, 0, 0, 0);
-            await RecordAsync(context, activityName, new BatchEnd(context.InstanceId, url, "failed", request.UrlCount, carried.Done, carried.Failed, carried.Words, ex.Message, context.CurrentUtcDateTime));
+            await RecordAsync(context, activityName, new BatchEnd(context.InstanceId, url, BatchStatus.Failed.ToName(), request.UrlCount, carried.Done, carried.Failed, carried.Words, ex.Message, context.CurrentUtcDateTime));
             throw;
         }
 
@@ -40,7 +40,7 @@ public static class BatchEndCall
         }
 
         await RecordAsync(context, activityName, new BatchEnd(
-            context.InstanceId, url, "completed", request.UrlCount, result.Succeeded + result.Failed, result.Failed, result.TotalWords, null, context.CurrentUtcDateTime));
+            context.InstanceId, url, BatchStatus.Completed.ToName(), request.UrlCount, result.Succeeded + result.Failed, result.Failed, result.TotalWords, null, context.CurrentUtcDateTime));
         return result;
     }
 

@@ -13,9 +13,6 @@ public sealed class BatchService(
     BatchStore store, CallbackService callbacks, IOptionsMonitor<BatchesOptions> options, IOptionsMonitor<JobsOptions> jobs, TimeProvider time,
     TimeBudget budget, IOptionsMonitor<FetchOptions> fetch)
 {
-    /// <summary>How long a Durable client call may take before the request answers 503.</summary>
-    internal static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(6);
-
     /// <summary>The orchestrator's function name.</summary>
     public const string OrchestratorName = "RunBatch";
 
@@ -46,7 +43,7 @@ public sealed class BatchService(
     {
         if (requestKey is not null)
         {
-            var existing = await WithinDeadlineAsync(ct => client.GetInstanceAsync(IdOf(requestKey), getInputsAndOutputs: false, ct), cancellationToken).ConfigureAwait(false);
+            var existing = await DurableDeadline.WithinAsync(ct => client.GetInstanceAsync(IdOf(requestKey), getInputsAndOutputs: false, ct), cancellationToken).ConfigureAwait(false);
             if (existing is not null)
             {
                 return existing.InstanceId;
@@ -62,7 +59,7 @@ public sealed class BatchService(
         await store.WriteUrlsAsync(id, [.. urls.Select(u => u.AbsoluteUri)], sliceSize, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await WithinDeadlineAsync(ct => client.ScheduleNewOrchestrationInstanceAsync(
+            return await DurableDeadline.WithinAsync(ct => client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestratorName, request, new StartOrchestrationOptions { InstanceId = id }, ct), cancellationToken).ConfigureAwait(false);
         }
         catch when (requestKey is null)
@@ -74,7 +71,7 @@ public sealed class BatchService(
 
     /// <summary>Whether the batch <paramref name="id"/> was started (its orchestration exists).</summary>
     public async Task<bool> ExistsAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
-        await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: false, ct), cancellationToken).ConfigureAwait(false) is not null;
+        await DurableDeadline.WithinAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: false, ct), cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>A batch's state, with the first <see cref="FirstPageSize"/> results once completed; null when there is no such batch.</summary>
     public async Task<Batch?> GetAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
@@ -85,7 +82,7 @@ public sealed class BatchService(
         }
 
         // Inputs and outputs are small: counts and totals, never a batch's URLs or pages (they are in blobs).
-        var instance = await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false);
+        var instance = await DurableDeadline.WithinAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false);
         if (instance is null)
         {
             return null;
@@ -102,7 +99,7 @@ public sealed class BatchService(
         var progress = result is not null
             ? new BatchProgress(total, total, result.Failed)
             : instance.ReadCustomStatusAs<BatchProgress>() ?? new BatchProgress(0, total, 0);
-        return new Batch(id, StatusName(instance.RuntimeStatus), progress, instance.CreatedAt, instance.LastUpdatedAt, result, Batch.StatusPath(id),
+        return new Batch(id, BatchStatusNames.Of(instance.RuntimeStatus).ToName(), progress, instance.CreatedAt, instance.LastUpdatedAt, result, Batch.StatusPath(id),
             ErrorOf(instance))
         {
             NextPages = result is not null && total > FirstPageSize ? $"{Batch.StatusPath(id)}/pages?offset={FirstPageSize}&limit={FirstPageSize}" : null,
@@ -126,7 +123,7 @@ public sealed class BatchService(
 
     private Task RecordTerminatedAsync(OrchestrationMetadata instance, string url, BatchProgress progress, CancellationToken cancellationToken) =>
         callbacks.BatchEndedAsync(
-            new BatchEnd(instance.InstanceId, url, "terminated", progress.Total, progress.Done, progress.Failed, 0, TerminateReason, time.GetUtcNow()), cancellationToken);
+            new BatchEnd(instance.InstanceId, url, BatchStatus.Terminated.ToName(), progress.Total, progress.Done, progress.Failed, 0, TerminateReason, time.GetUtcNow()), cancellationToken);
 
     /// <summary>What a terminated batch's output says.</summary>
     private const string TerminateReason = "Terminated by DELETE /api/batches";
@@ -144,7 +141,7 @@ public sealed class BatchService(
     public async Task<BatchPages?> GetPagesAsync(DurableTaskClient client, string id, int offset, int limit, CancellationToken cancellationToken)
     {
         var instance = IsBatchId(id)
-            ? await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false)
+            ? await DurableDeadline.WithinAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false)
             : null;
         if (instance is null || instance.ReadInputAs<BatchRequest>() is not { } request)
         {
@@ -154,7 +151,7 @@ public sealed class BatchService(
         IReadOnlyList<PageResult> pages = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed && request.SliceSize > 0
             ? await store.ReadPagesAsync(id, request.SliceSize, request.UrlCount, offset, limit, cancellationToken).ConfigureAwait(false)
             : [];
-        return new BatchPages(id, StatusName(instance.RuntimeStatus), request.UrlCount, offset, pages);
+        return new BatchPages(id, BatchStatusNames.Of(instance.RuntimeStatus).ToName(), request.UrlCount, offset, pages);
     }
 
     /// <summary>Recent batches, a page at a time, optionally in one status: their status and times, never their URLs or pages.</summary>
@@ -163,16 +160,16 @@ public sealed class BatchService(
     /// fetch, so a page stays one small query. A batch's progress is read one at a time (<see cref="GetAsync"/>).
     /// </remarks>
     /// <param name="client">The Durable client.</param>
-    /// <param name="status">The status to list (<c>pending</c>, <c>running</c>, <c>completed</c>, <c>failed</c>, <c>terminated</c>), or null for all.</param>
+    /// <param name="status">The status to list, or null for all.</param>
     /// <param name="limit">The most batches a page holds.</param>
     /// <param name="continuation">The previous page's token, or null.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The page, newest first, and the next page's token (null on the last page).</returns>
     public async Task<(IReadOnlyList<BatchSummary> Batches, string? Continuation)> ListAsync(
-        DurableTaskClient client, string? status, int limit, string? continuation, CancellationToken cancellationToken)
+        DurableTaskClient client, BatchStatus? status, int limit, string? continuation, CancellationToken cancellationToken)
     {
-        var statuses = status is null ? null : new[] { ParseStatus(status) };
-        return await WithinDeadlineAsync(
+        var statuses = status is null ? null : new[] { status.Value.ToRuntime() };
+        return await DurableDeadline.WithinAsync(
             async ct =>
             {
                 // Instances that are not batches (the sub-orchestrations, {id}-0000…, of batches from before slices) share
@@ -210,24 +207,9 @@ public sealed class BatchService(
         return null;
     }
 
-    /// <summary>A batch's status names and the runtime statuses they stand for; any other runtime status (suspended, continued) reads as running.</summary>
-    private static readonly (string Name, OrchestrationRuntimeStatus Status)[] Statuses =
-    [
-        ("pending", OrchestrationRuntimeStatus.Pending),
-        ("running", OrchestrationRuntimeStatus.Running),
-        ("completed", OrchestrationRuntimeStatus.Completed),
-        ("failed", OrchestrationRuntimeStatus.Failed),
-        ("terminated", OrchestrationRuntimeStatus.Terminated),
-    ];
-
-    /// <summary>The status names a listing accepts.</summary>
-    public static readonly IReadOnlyList<string> StatusNames = [.. Statuses.Select(s => s.Name)];
-
-    private static OrchestrationRuntimeStatus ParseStatus(string status) => Statuses.Single(s => s.Name == status).Status;
-
     private static BatchSummary Summary(OrchestrationMetadata instance) => new(
         instance.InstanceId,
-        StatusName(instance.RuntimeStatus),
+        BatchStatusNames.Of(instance.RuntimeStatus).ToName(),
         instance.CreatedAt,
         instance.LastUpdatedAt,
         Batch.StatusPath(instance.InstanceId));
@@ -237,18 +219,18 @@ public sealed class BatchService(
     public async Task<BatchChange> TerminateAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
         // Inputs are small (counts and the callback; a batch's URLs are in blobs), and the callback is in them.
-        var instance = IsBatchId(id) ? await WithinDeadlineAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false) : null;
+        var instance = IsBatchId(id) ? await DurableDeadline.WithinAsync(ct => client.GetInstanceAsync(id, getInputsAndOutputs: true, ct), cancellationToken).ConfigureAwait(false) : null;
         if (instance is null)
         {
             return BatchChange.NotFound;
         }
 
-        if (instance.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+        if (BatchStatusNames.Of(instance.RuntimeStatus).IsFinal())
         {
             return BatchChange.Conflict;
         }
 
-        await WithinDeadlineAsync(
+        await DurableDeadline.WithinAsync(
             async ct =>
             {
                 await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = TerminateReason }, ct).ConfigureAwait(false);
@@ -298,7 +280,7 @@ public sealed class BatchService(
     {
         try
         {
-            using var budget = new CancellationTokenSource(ClientDeadline);
+            using var budget = new CancellationTokenSource(DurableDeadline.Client);
             await store.DeleteAsync(id, budget.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageTrouble.IsOrCanceled(ex))
@@ -307,69 +289,8 @@ public sealed class BatchService(
         }
     }
 
-    /// <summary>
-    /// Runs a Durable client call with a deadline: the client's gRPC calls to the host have none, and a task
-    /// hub whose storage hangs would hold the request for ever. Past the deadline it is a <see cref="TimeoutException"/>.
-    /// </summary>
-    private static async Task<T> WithinDeadlineAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ClientDeadline);
-        try
-        {
-            return await call(deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"The Durable task hub did not answer within {ClientDeadline.TotalSeconds:0} seconds.", ex);
-        }
-    }
-
     /// <summary>The id of the batch a request key starts.</summary>
     public static string IdOf(string requestKey) => $"b{requestKey}";
 
     private static bool IsBatchId(string? id) => id is { Length: JobIds.KeyLength + 1 } && id[0] == 'b' && JobIds.IsValidKey(id[1..]);
-
-    private static string StatusName(OrchestrationRuntimeStatus status) =>
-        Statuses.FirstOrDefault(s => s.Status == status).Name ?? "running";
-}
-
-/// <summary>A batch, as <c>GET /api/batches/{id}</c> answers it.</summary>
-public sealed record Batch(
-    string Id, string Status, BatchProgress Progress, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, BatchResult? Result, string StatusUrl, string? Error)
-{
-    /// <summary>Where the results after the first page are, when there are more.</summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public string? NextPages { get; init; }
-
-    /// <summary>Where and how its end's call stands, when it was started with a <c>callbackUrl</c>.</summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public CallbackState? Callback { get; init; }
-
-    /// <summary>The path at which a batch's state is read.</summary>
-    public static string StatusPath(string id) => $"/api/batches/{id}";
-}
-
-/// <summary>A slice of a batch's per-page results, as <c>GET /api/batches/{id}/pages</c> answers it.</summary>
-/// <param name="Id">The batch.</param>
-/// <param name="Status">Its status.</param>
-/// <param name="Total">How many URLs it has.</param>
-/// <param name="Offset">The index of the first page in <paramref name="Pages"/>.</param>
-/// <param name="Pages">The results, in the order of the batch's URLs (empty until the batch completes).</param>
-public sealed record BatchPages(string Id, string Status, int Total, int Offset, IReadOnlyList<PageResult> Pages);
-
-/// <summary>A batch as a listing shows it: its status and times (its progress is on <see cref="Batch.StatusPath"/>).</summary>
-public sealed record BatchSummary(string Id, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string StatusUrl);
-
-/// <summary>How a terminate went.</summary>
-public enum BatchChange
-{
-    /// <summary>Terminated.</summary>
-    Changed,
-
-    /// <summary>No such batch.</summary>
-    NotFound,
-
-    /// <summary>The batch has already finished.</summary>
-    Conflict,
 }

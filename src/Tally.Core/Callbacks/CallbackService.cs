@@ -44,7 +44,7 @@ public sealed class CallbackService(DeliveryLog log, DeliveryQueue queue, Reques
     /// <summary>Records the call a batch's end owes.</summary>
     public Task BatchEndedAsync(BatchEnd end, CancellationToken cancellationToken)
     {
-        var completed = end.Status == "completed";
+        var completed = end.Status == BatchStatus.Completed.ToName();
         var batch = new Batch(
             end.BatchId,
             end.Status,

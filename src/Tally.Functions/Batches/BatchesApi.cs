@@ -40,7 +40,7 @@ public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, 
     }
 
     private static IActionResult Started(string id, Uri? callbackUrl) => new AcceptedResult(
-        Batch.StatusPath(id), new StartedBatch(id, "pending", Batch.StatusPath(id), callbackUrl is null ? null : CallbackState.Pending(callbackUrl.AbsoluteUri)));
+        Batch.StatusPath(id), new StartedBatch(id, BatchStatus.Pending.ToName(), Batch.StatusPath(id), callbackUrl is null ? null : CallbackState.Pending(callbackUrl.AbsoluteUri)));
 
     /// <summary><c>GET /api/batches/{id}</c>: status, progress, and the gathered result once completed.</summary>
     [Function(nameof(GetBatch))]
@@ -76,10 +76,16 @@ public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, 
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        string? status = request.Query["status"];
-        if (status is not null && !BatchService.StatusNames.Contains(status))
+        string? name = request.Query["status"];
+        BatchStatus? status = null;
+        if (name is not null)
         {
-            return Problems.BadRequest($"Give ?status= one of {string.Join(", ", BatchService.StatusNames)}, or none for all; '{status}' is not one of them.");
+            if (!BatchStatusNames.TryParse(name, out var parsed))
+            {
+                return Problems.BadRequest($"Give ?status= one of {string.Join(", ", BatchStatusNames.All)}, or none for all; '{name}' is not one of them.");
+            }
+
+            status = parsed;
         }
 
         var settings = options.CurrentValue;

@@ -2,7 +2,7 @@ using Tally.Jobs;
 
 namespace Tally.Tests.Jobs;
 
-/// <summary>The guards of <see cref="JobStateMachine"/>, on records in memory: which message may claim a job, and which run a retry starts.</summary>
+/// <summary>The guards of <see cref="JobStateMachine"/>, on records in memory: every (status, event) pair as a table, then the guards within a status (runs, due times).</summary>
 public sealed class JobStateMachineTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
@@ -93,6 +93,102 @@ public sealed class JobStateMachineTests
 
         Assert.Equal((false, true, JobStatus.Queued), (early, due, job.JobStatus));
     }
+
+    /// <summary>
+    /// Every (status, event) pair and what it does: the status the job enters, or "-" where the event is refused and the
+    /// record stays as it was. A row a status, a column an event; the events are each transition of the machine, as the
+    /// runner, the API, the poison path and the reviver call them on run 1's record.
+    /// </summary>
+    private static readonly string[] Table =
+    [
+        //           Claim      Requeue  Defer   Succeed    Fail    GiveUp  Due     Cancel    Retry   Revive
+        "Queued      Running    -        -       -          -       Failed  -       Canceled  -       -",
+        "Scheduled   Running    -        -       -          -       Failed  Queued  Canceled  -       -",
+        "Running     Running    Queued   Queued  Succeeded  Failed  Failed  -       -         -       Queued",
+        "Succeeded   -          -        -       -          -       -       -       -         -       -",
+        "Failed      -          -        -       -          -       -       -       -         Queued  -",
+        "Canceled    -          -        -       -          -       -       -       -         Queued  -",
+    ];
+
+    private static readonly string[] Events = ["Claim", "Requeue", "Defer", "Succeed", "Fail", "GiveUp", "Due", "Cancel", "Retry", "Revive"];
+
+    public static TheoryData<JobStatus, string, string> Transitions()
+    {
+        var data = new TheoryData<JobStatus, string, string>();
+        foreach (var row in Table)
+        {
+            var cells = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var e = 0; e < Events.Length; e++)
+            {
+                data.Add(Enum.Parse<JobStatus>(cells[0]), Events[e], cells[e + 1]);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void TransitionTable_HasEveryStatusAndEveryEvent()
+    {
+        var rows = Table.Select(row => Enum.Parse<JobStatus>(row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0])).ToArray();
+
+        Assert.Equal(Enum.GetValues<JobStatus>().Order(), rows.Order());
+        Assert.All(Table, row => Assert.Equal(Events.Length + 1, row.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transitions))]
+    public void Transition_EntersTheTablesStatus_OrIsRefusedAndChangesNothing(JobStatus status, string @event, string expected)
+    {
+        var job = InStatus(status);
+        var before = Snapshot(job);
+
+        var changed = Apply(job, @event);
+
+        if (expected == "-")
+        {
+            Assert.False(changed, $"{@event} of a {status} job should be refused");
+            Assert.Equal(before, Snapshot(job));
+        }
+        else
+        {
+            Assert.True(changed, $"{@event} of a {status} job should be taken");
+            Assert.Equal(Enum.Parse<JobStatus>(expected), job.JobStatus);
+        }
+    }
+
+    /// <summary>A run-1 job in <paramref name="status"/>; a running one is held by message m-1, claimed an hour ago (its worker silent since), a scheduled one is due.</summary>
+    private static JobEntity InStatus(JobStatus status)
+    {
+        var job = Queued(1);
+        job.JobStatus = status;
+        job.Attempts = status == JobStatus.Queued || status == JobStatus.Scheduled ? 0 : 1;
+        job.RunAt = status == JobStatus.Scheduled ? Now.AddMinutes(-1) : null;
+        job.ClaimToken = status == JobStatus.Running ? "m-1" : null;
+        job.StartedAt = status == JobStatus.Running ? Now.AddHours(-1) : null;
+        return job;
+    }
+
+    private static bool Apply(JobEntity job, string @event)
+    {
+        var ttl = TimeSpan.FromDays(1);
+        return @event switch
+        {
+            "Claim" => JobStateMachine.Claim(job, 1, "m-1", Now, ClaimTimeout) == ClaimOutcome.Claimed,
+            "Requeue" => JobStateMachine.Requeue(job, "m-1", "503", 503),
+            "Defer" => JobStateMachine.Defer(job, "m-1", "paused"),
+            "Succeed" => JobStateMachine.Succeed(job, "m-1", 3, 20, "text/plain", 200, Now, ttl),
+            "Fail" => JobStateMachine.Fail(job, "m-1", "404", 404, Now, ttl),
+            "GiveUp" => JobStateMachine.GiveUp(job, 1, Now, ttl),
+            "Due" => JobStateMachine.Due(job, Now),
+            "Cancel" => JobStateMachine.Cancel(job, Now, ttl),
+            "Retry" => JobStateMachine.Retry(job, 2, Now, ttl),
+            "Revive" => JobStateMachine.Revive(job, 1, "m-1", Now, maxRevivals: 3),
+            _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not an event of the table."),
+        };
+    }
+
+    private static string Snapshot(JobEntity job) => System.Text.Json.JsonSerializer.Serialize(job);
 
     private static JobEntity Queued(int run) => new() { PartitionKey = "p", RowKey = "r", Run = run, ExpiresAt = Now.AddDays(1) };
 }
