@@ -132,7 +132,7 @@ internal static class ApiSchemas
         ["Batch"] = Object(
             "A batch: status, progress and, once completed, its result.",
             ("id", Text("The batch id.")),
-            ("status", OneOf("The batch's status.", "pending", "running", "completed", "failed", "terminated")),
+            ("status", OneOf("The batch's status.", [.. Tally.Batches.BatchStatusNames.All])),
             ("progress", reference("BatchProgress")),
             ("createdAt", Instant("When it started.")),
             ("lastUpdatedAt", Instant("When it last changed.")),
