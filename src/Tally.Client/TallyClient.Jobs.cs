@@ -95,15 +95,27 @@ public sealed partial class TallyClient
     /// <param name="filter">Which jobs: a request's failed ones, or a status's within a time range.</param>
     /// <param name="cancellationToken">Cancels between calls; what a call changed stays changed.</param>
     /// <returns>The jobs matched and changed over every call.</returns>
-    public Task<BulkOutcome> RetryJobsAsync(JobFilter filter, CancellationToken cancellationToken = default) => BulkAsync("retry", filter, cancellationToken);
+    public Task<BulkOutcome> RetryJobsAsync(JobFilter filter, CancellationToken cancellationToken = default) => BulkAsync("retry", filter, false, cancellationToken);
 
     /// <summary>Cancels every job <paramref name="filter"/> matches, on the server (<c>POST /api/jobs/actions/cancel</c>), calling again while the app answers a continuation.</summary>
     /// <param name="filter">Which jobs: a request's queued ones, or a status's within a time range.</param>
     /// <param name="cancellationToken">Cancels between calls; what a call changed stays changed.</param>
     /// <returns>The jobs matched and changed over every call.</returns>
-    public Task<BulkOutcome> CancelJobsAsync(JobFilter filter, CancellationToken cancellationToken = default) => BulkAsync("cancel", filter, cancellationToken);
+    public Task<BulkOutcome> CancelJobsAsync(JobFilter filter, CancellationToken cancellationToken = default) => BulkAsync("cancel", filter, false, cancellationToken);
 
-    private async Task<BulkOutcome> BulkAsync(string action, JobFilter filter, CancellationToken cancellationToken)
+    /// <summary>How many jobs <see cref="RetryJobsAsync"/> would take with <paramref name="filter"/>, changing none (<c>"dryRun": true</c>): what a confirmation states.</summary>
+    /// <param name="filter">Which jobs: a request's failed ones, or a status's within a time range.</param>
+    /// <param name="cancellationToken">Cancels the count.</param>
+    /// <returns>The jobs matched over every call (changed is 0).</returns>
+    public Task<BulkOutcome> CountRetryAsync(JobFilter filter, CancellationToken cancellationToken = default) => BulkAsync("retry", filter, true, cancellationToken);
+
+    /// <summary>How many jobs <see cref="CancelJobsAsync"/> would take with <paramref name="filter"/>, changing none (<c>"dryRun": true</c>).</summary>
+    /// <param name="filter">Which jobs: a request's queued ones, or a status's within a time range.</param>
+    /// <param name="cancellationToken">Cancels the count.</param>
+    /// <returns>The jobs matched over every call (changed is 0).</returns>
+    public Task<BulkOutcome> CountCancelAsync(JobFilter filter, CancellationToken cancellationToken = default) => BulkAsync("cancel", filter, true, cancellationToken);
+
+    private async Task<BulkOutcome> BulkAsync(string action, JobFilter filter, bool dryRun, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var total = new BulkOutcome(0, 0);
@@ -115,6 +127,7 @@ public sealed partial class TallyClient
             Add("from", filter.From);
             Add("to", filter.To);
             Add("continuation", continuation);
+            Add("dryRun", dryRun ? true : null);
             var call = await SendAsync<BulkCall>(HttpMethod.Post, $"api/jobs/actions/{action}", body, null, cancellationToken).ConfigureAwait(false);
             total = new BulkOutcome(total.Matched + call.Matched, total.Changed + call.Changed);
             if (call.Continuation is null)

@@ -52,6 +52,7 @@ public sealed partial class TallyCliTests(RunningApp app) : IClassFixture<Runnin
     [InlineData("jobs", "retry")]
     [InlineData("jobs", "retry", "0123456789abcdef0123456789abcdef", "--status", "failed")]
     [InlineData("jobs", "cancel", "--status", "queued", "--since", "yesterday")]
+    [InlineData("jobs", "cancel", "0123456789abcdef0123456789abcdef", "--dry-run")]
     [InlineData("batch", "pages", "b1", "--format", "xml")]
     [InlineData("jobs", "add", "--file", "/nonexistent/urls.txt")]
     [InlineData("--url", "ftp://example.com", "health")]
@@ -147,6 +148,7 @@ public sealed partial class TallyCliTests(RunningApp app) : IClassFixture<Runnin
             var byRequest = await Tally("jobs", "list", "--request", request, "--json");
             var byOrigin = await Tally("jobs", "list", "--status", "queued", "--origin", host, "--json");
             var limited = await Tally("jobs", "list", "--request", request, "--limit", "2");
+            var counted = await Tally("jobs", "cancel", "--request", request, "--dry-run");
             var canceled = await Tally("jobs", "cancel", "--request", request, "--json");
             var retried = await Tally("jobs", "retry", "--request", request, "--status", "canceled");
             var cancelAgain = await Tally("jobs", "cancel", "--request", request, "--json");
@@ -155,7 +157,8 @@ public sealed partial class TallyCliTests(RunningApp app) : IClassFixture<Runnin
             Assert.Equal(5, JsonDocument.Parse(byOrigin.Stdout).RootElement.GetArrayLength());
             Assert.Equal(2, limited.StdoutLines.Length);
             Assert.Contains("More jobs than --limit 2", limited.Stderr);
-            Assert.Equal(new BulkOutcome(5, 5), JsonSerializer.Deserialize<BulkOutcome>(canceled.Stdout, JsonSerializerOptions.Web));
+            Assert.Equal(["matched 5 (dry run: none changed)"], counted.StdoutLines);
+            Assert.Equal(new BulkOutcome(5, 5), JsonSerializer.Deserialize<BulkOutcome>(canceled.Stdout, JsonSerializerOptions.Web)); // the dry run changed none
             Assert.Equal(["matched 5, changed 5"], retried.StdoutLines);
             Assert.Equal(new BulkOutcome(5, 5), JsonSerializer.Deserialize<BulkOutcome>(cancelAgain.Stdout, JsonSerializerOptions.Web));
         }

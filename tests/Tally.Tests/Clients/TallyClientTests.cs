@@ -88,15 +88,17 @@ public sealed class TallyClientTests(RunningApp app) : IClassFixture<RunningApp>
     }
 
     [Fact]
-    public async Task BulkRetryOfARequest_RequeuesItsFailedJobs_WhichThenSucceed()
+    public async Task BulkRetryOfARequest_CountedFirst_RequeuesItsFailedJobs_WhichThenSucceed()
     {
         var request = await Tally.EnqueueAsync([Origin.Flaky(1, 404, "second time lucky").ToString(), Origin.Page("fine").ToString(), Origin.Flaky(1, 404, "me too").ToString()]);
         var first = await Tally.WaitAsync(request);
 
+        var counted = await Tally.CountRetryAsync(JobFilter.ForRequest(request.RequestId));
         var outcome = await Tally.RetryJobsAsync(JobFilter.ForRequest(request.RequestId));
         var second = await Tally.WaitAsync(request);
 
         Assert.Equal(2, first.Count(j => j.Status == JobStatuses.Failed));
+        Assert.Equal(new BulkOutcome(2, 0), counted); // counted, none changed
         Assert.Equal(new BulkOutcome(2, 2), outcome);
         Assert.All(second, j => Assert.Equal(JobStatuses.Succeeded, j.Status));
     }
