@@ -17,6 +17,8 @@ namespace Tally.Schedules;
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When its definition was last written.</param>
 /// <param name="StatusUrl">Where it is read.</param>
+/// <param name="CallbackUrl">Where each run's jobs or batch call back, if anywhere.</param>
+/// <param name="CallbackMode">In jobs mode with a callback, <c>job</c> (a call per job) or <c>request</c> (a call per run).</param>
 public sealed record Schedule(
     string Name,
     string Cron,
@@ -29,7 +31,9 @@ public sealed record Schedule(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ScheduleRun>? Runs,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string StatusUrl)
+    string StatusUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CallbackUrl = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CallbackMode = null)
 {
     /// <summary>How many occurrences <see cref="NextRuns"/> shows.</summary>
     public const int NextRunCount = 5;
@@ -42,7 +46,7 @@ public sealed record Schedule(
         entity.Name, entity.Cron, entity.TimeZone, entity.Mode, entity.MaxParallelism, entity.UrlCount, entity.Paused,
         entity.Paused ? [] : entity.ToCron().Next(now, NextRunCount),
         runs?.Select(ScheduleRun.From).ToArray(),
-        entity.CreatedAt, entity.UpdatedAt, StatusPath(entity.Name));
+        entity.CreatedAt, entity.UpdatedAt, StatusPath(entity.Name), entity.CallbackUrl, entity.CallbackUrl is null ? null : entity.CallbackMode ?? Callbacks.CallbackModes.Job);
 }
 
 /// <summary>One run of a schedule: an occurrence, and what it created.</summary>
@@ -80,4 +84,5 @@ public sealed record ScheduleRun(
 /// <param name="Mode"><c>jobs</c> or <c>batch</c>.</param>
 /// <param name="Urls">The URLs each run counts.</param>
 /// <param name="MaxParallelism">A batch's parallelism, if given.</param>
-public sealed record ScheduleDefinition(string Cron, string TimeZone, string Mode, IReadOnlyList<Uri> Urls, int? MaxParallelism);
+/// <param name="Callback">Where each run's jobs or batch call back, if anywhere.</param>
+public sealed record ScheduleDefinition(string Cron, string TimeZone, string Mode, IReadOnlyList<Uri> Urls, int? MaxParallelism, Callbacks.CallbackTarget? Callback = null);

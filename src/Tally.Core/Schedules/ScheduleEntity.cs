@@ -33,6 +33,12 @@ public sealed class ScheduleEntity : ITableEntity
     /// <summary>A batch's parallelism, if given.</summary>
     public int? MaxParallelism { get; set; }
 
+    /// <summary>Where each run's jobs or batch call back, if anywhere.</summary>
+    public string? CallbackUrl { get; set; }
+
+    /// <summary>In jobs mode, <c>request</c> for one call per run; null for a call per job.</summary>
+    public string? CallbackMode { get; set; }
+
     /// <summary>How many URLs each run counts.</summary>
     public int UrlCount { get; set; }
 

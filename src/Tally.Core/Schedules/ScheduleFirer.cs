@@ -161,11 +161,13 @@ public sealed partial class ScheduleFirer(
         var urls = await store.ReadUrlsAsync(run.UrlsBlob, cancellationToken).ConfigureAwait(false);
         if (run.Mode == ScheduleModes.Batch)
         {
-            await batches.StartAsync(client ?? throw new InvalidOperationException("A batch schedule fires only where a Durable client is bound."), urls, run.MaxParallelism, run.RequestKey, cancellationToken).ConfigureAwait(false);
+            await batches.StartAsync(
+                client ?? throw new InvalidOperationException("A batch schedule fires only where a Durable client is bound."), urls, run.MaxParallelism, run.RequestKey, cancellationToken, run.ToCallback()?.Url)
+                .ConfigureAwait(false);
         }
         else
         {
-            await jobs.EnqueueAsync(urls, null, run.RequestKey, cancellationToken).ConfigureAwait(false);
+            await jobs.EnqueueAsync(urls, null, run.RequestKey, null, cancellationToken, run.ToCallback()).ConfigureAwait(false);
         }
 
         await store.MarkCreatedAsync(run, cancellationToken).ConfigureAwait(false);
@@ -184,6 +186,8 @@ public sealed partial class ScheduleFirer(
         UrlsBlob = schedule.UrlsBlob,
         JobCount = schedule.UrlCount,
         MaxParallelism = schedule.MaxParallelism,
+        CallbackUrl = schedule.CallbackUrl,
+        CallbackMode = schedule.CallbackMode,
         RequestKey = ScheduleRunEntity.KeyOf(schedule.Name, schedule.Incarnation, due),
     };
 

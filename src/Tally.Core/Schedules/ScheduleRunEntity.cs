@@ -49,6 +49,15 @@ public sealed class ScheduleRunEntity : ITableEntity
     /// <summary>A batch's parallelism (batch mode).</summary>
     public int? MaxParallelism { get; set; }
 
+    /// <summary>Where the run's jobs or batch call back, as the schedule said when the occurrence was taken.</summary>
+    public string? CallbackUrl { get; set; }
+
+    /// <summary>In jobs mode, <c>request</c> for one call once every job of the run is final; null for a call per job.</summary>
+    public string? CallbackMode { get; set; }
+
+    /// <summary>The callback the run's jobs or batch carry, if any (a method: the table stores properties).</summary>
+    public Callbacks.CallbackTarget? ToCallback() => CallbackUrl is null ? null : new(new Uri(CallbackUrl), CallbackMode ?? Callbacks.CallbackModes.Job);
+
     /// <summary>
     /// The request key of what the occurrence creates, derived from the occurrence alone: its jobs' ids, or its batch's.
     /// A fire that finishes another's occurrence creates under the same key, so never twice.

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Tally.Callbacks;
 
 namespace Tally.Schedules;
 
@@ -28,6 +29,8 @@ public sealed class ScheduleService(ScheduleStore store, ScheduleTicks ticks, Sc
             schedule.TimeZone = definition.TimeZone;
             schedule.Mode = definition.Mode;
             schedule.MaxParallelism = definition.MaxParallelism;
+            schedule.CallbackUrl = definition.Callback?.Url.AbsoluteUri;
+            schedule.CallbackMode = definition.Callback?.Mode == CallbackModes.Request ? CallbackModes.Request : null;
             schedule.UrlCount = definition.Urls.Count;
             schedule.UrlsBlob = blob;
             schedule.ActiveSince = now;

@@ -13,7 +13,7 @@ internal static class CallbackRequest
 
     /// <summary>The callback a request asks for (null for none), or the problem answer that explains why it cannot have it.</summary>
     public static (CallbackTarget? Callback, IActionResult? Problem) Read(
-        JsonElement root, FetchOptions fetch, CallbacksOptions? callbacks, bool isBatch, int urlCount, string verb)
+        JsonElement root, FetchOptions fetch, CallbacksOptions callbacks, bool isBatch, int urlCount, string verb)
     {
         var hasMode = root.TryGetProperty("callbackMode", out var modeValue) && modeValue.ValueKind != JsonValueKind.Null;
         if (!root.TryGetProperty("callbackUrl", out var urlValue) || urlValue.ValueKind == JsonValueKind.Null)
@@ -24,11 +24,6 @@ internal static class CallbackRequest
         if (urlValue.ValueKind != JsonValueKind.String)
         {
             return (null, Problems.BadRequest($"\"callbackUrl\" must be a string, not a {urlValue.ValueKind.ToString().ToLowerInvariant()}. Nothing was {verb}."));
-        }
-
-        if (callbacks is null)
-        {
-            return (null, Problems.BadRequest($"\"callbackUrl\" is taken by POST /api/jobs and POST /api/batches; a schedule's runs make no callbacks. Nothing was {verb}."));
         }
 
         if (!callbacks.Enabled)

@@ -49,13 +49,9 @@ internal sealed class UrlListRequest
 
     private string Verb => IsBatch ? "started" : "enqueued";
 
-    /// <summary>The URLs asked for where callbacks are not taken (a schedule's definition), or the problem answer that explains why there are none.</summary>
-    public Task<(UrlList? List, IActionResult? Problem)> ReadAsync(HttpRequest request, FetchOptions fetch, CancellationToken cancellationToken) =>
-        ReadAsync(request, fetch, null, cancellationToken);
-
-    /// <summary>The URLs asked for, with the callback if <paramref name="callbacks"/> are taken, or the problem answer that explains why there are none.</summary>
+    /// <summary>The URLs asked for, with the callback if one is asked for, or the problem answer that explains why there are none.</summary>
     public async Task<(UrlList? List, IActionResult? Problem)> ReadAsync(
-        HttpRequest request, FetchOptions fetch, Tally.Callbacks.CallbacksOptions? callbacks, CancellationToken cancellationToken)
+        HttpRequest request, FetchOptions fetch, Tally.Callbacks.CallbacksOptions callbacks, CancellationToken cancellationToken)
     {
         if (JsonContentType.Refusal(request) is { } refusal)
         {

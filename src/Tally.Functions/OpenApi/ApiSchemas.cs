@@ -72,6 +72,8 @@ internal static class ApiSchemas
                 ["urls"] = ListOf(Text("A URL to count.", "uri"), "The URLs to count, one job each.", minItems: 1),
                 ["runAt"] = Instant("When the jobs are due (at most Tally:Jobs:MaxDelay ahead)."),
                 ["delay"] = Text("How long from now the jobs are due: an ISO 8601 duration (PT10M) or hh:mm:ss."),
+                ["callbackUrl"] = Text("Where to POST a signed Standard Webhooks call when the work is final (http or https).", "uri"),
+                ["callbackMode"] = OneOf("job (default): a call per job; request: one request.completed call once every job is final.", "job", "request"),
             },
         }, new JsonObject { ["urls"] = new JsonArray("https://example.com/", "https://example.org/") }),
         ["JobFilter"] = WithExample(new OpenApiSchema
@@ -105,6 +107,7 @@ internal static class ApiSchemas
             {
                 ["urls"] = ListOf(Text("A URL to count.", "uri"), "The URLs.", minItems: 1),
                 ["maxParallelism"] = Whole("The most fetches in flight at once (default 16).", minimum: 1),
+                ["callbackUrl"] = Text("Where to POST a signed Standard Webhooks call when the batch ends (http or https).", "uri"),
             },
         }, new JsonObject { ["urls"] = new JsonArray("https://example.com/", "https://example.org/"), ["maxParallelism"] = 8 }),
         ["BatchAccepted"] = Object(

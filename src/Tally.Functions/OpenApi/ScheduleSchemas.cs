@@ -24,6 +24,8 @@ internal static class ScheduleSchemas
                 ["url"] = Text("The one URL to count (jobs mode).", "uri"),
                 ["urls"] = ListOf(Text("A URL to count.", "uri"), "The URLs to count.", minItems: 1),
                 ["maxParallelism"] = Whole("A batch's most fetches in flight at once (batch mode).", minimum: 1),
+                ["callbackUrl"] = Text("Where each run's jobs or batch call back (http or https), as POST /api/jobs and POST /api/batches take it.", "uri"),
+                ["callbackMode"] = OneOf("Jobs mode: job (default), a call per job; request, one request.completed call a run once everything it created is final.", "job", "request"),
             },
         }, new JsonObject { ["cron"] = "0 6 * * *", ["timeZone"] = "Europe/Paris", ["mode"] = "jobs", ["urls"] = new JsonArray("https://example.com/") }));
         yield return new("ScheduleRun", Object(
@@ -49,7 +51,9 @@ internal static class ScheduleSchemas
             ("runs?", ListOf(reference("ScheduleRun"), "The most recent runs, newest first (absent in a listing).")),
             ("createdAt", Instant("When it was created.")),
             ("updatedAt", Instant("When its definition was last written.")),
-            ("statusUrl", Text("Where it is read: /api/schedules/{name}."))),
+            ("statusUrl", Text("Where it is read: /api/schedules/{name}.")),
+            ("callbackUrl?", Text("Where each run's jobs or batch call back, when given.")),
+            ("callbackMode?", OneOf("With callbackUrl: job (a call per job) or request (a call per run); batch runs make one call each.", "job", "request"))),
             new JsonObject
             {
                 ["name"] = "morning", ["cron"] = "0 6 * * *", ["timeZone"] = "Europe/Paris", ["mode"] = "jobs", ["urlCount"] = 1, ["paused"] = false,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Tally.Batches;
+using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Functions.Http;
 using Tally.Jobs;
@@ -10,8 +11,9 @@ using Tally.Schedules;
 namespace Tally.Functions.Schedules;
 
 /// <summary>
-/// Reads <c>PUT /api/schedules/{name}</c>'s body, <c>{"cron", "timeZone", "mode", "urls", "maxParallelism"}</c>: the
-/// cron and its zone checked by Cronos, the URLs as <c>POST /api/jobs</c> or <c>POST /api/batches</c> reads them (by mode).
+/// Reads <c>PUT /api/schedules/{name}</c>'s body, <c>{"cron", "timeZone", "mode", "urls", "maxParallelism", "callbackUrl",
+/// "callbackMode"}</c>: the cron and its zone checked by Cronos, the URLs and the callback as <c>POST /api/jobs</c> or
+/// <c>POST /api/batches</c> reads them (by mode).
 /// </summary>
 internal static class ScheduleRequest
 {
@@ -19,7 +21,7 @@ internal static class ScheduleRequest
 
     /// <summary>The definition asked for, or the problem answer that says what to change.</summary>
     public static async Task<(ScheduleDefinition? Definition, IActionResult? Problem)> ReadAsync(
-        HttpRequest request, FetchOptions fetch, JobsOptions jobs, BatchesOptions batches, CancellationToken cancellationToken)
+        HttpRequest request, FetchOptions fetch, JobsOptions jobs, BatchesOptions batches, CallbacksOptions callbacks, CancellationToken cancellationToken)
     {
         if (JsonContentType.Refusal(request) is { } refusal)
         {
@@ -74,7 +76,7 @@ internal static class ScheduleRequest
 
         request.Body.Position = 0;
         var reader = mode == ScheduleModes.Batch ? UrlListRequest.Batch(batches.MaxUrls, batches.MaxParallelism) : UrlListRequest.Jobs(jobs.MaxUrlsPerRequest);
-        var (list, urlProblem) = await reader.ReadAsync(request, fetch, cancellationToken).ConfigureAwait(false);
+        var (list, urlProblem) = await reader.ReadAsync(request, fetch, callbacks, cancellationToken).ConfigureAwait(false);
         if (urlProblem is not null)
         {
             return (null, urlProblem);
@@ -82,7 +84,7 @@ internal static class ScheduleRequest
 
         return list!.RunAt is not null || list.Delay is not null
             ? (null, Problems.BadRequest("A schedule's runs are due at its occurrences: leave \"runAt\" and \"delay\" out, or use POST /api/jobs for one delayed run."))
-            : (new ScheduleDefinition(cron!.Trim(), timeZone!, mode, list.Urls, list.MaxParallelism), null);
+            : (new ScheduleDefinition(cron!.Trim(), timeZone!, mode, list.Urls, list.MaxParallelism, list.Callback), null);
     }
 
     private static (string? Text, IActionResult? Problem) Text(JsonElement root, string name) =>

@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Tally.Batches;
+using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Functions.Http;
 using Tally.Jobs;
@@ -14,7 +15,12 @@ namespace Tally.Functions.Schedules;
 
 /// <summary>The <c>/api/schedules</c> routes: each binds its request and hands it to <see cref="ScheduleService"/>.</summary>
 public sealed class SchedulesApi(
-    ScheduleService schedules, IOptionsMonitor<FetchOptions> fetch, IOptionsMonitor<JobsOptions> jobs, IOptionsMonitor<BatchesOptions> batches, IOptionsMonitor<SchedulesOptions> options)
+    ScheduleService schedules,
+    IOptionsMonitor<FetchOptions> fetch,
+    IOptionsMonitor<JobsOptions> jobs,
+    IOptionsMonitor<BatchesOptions> batches,
+    IOptionsMonitor<CallbacksOptions> callbacks,
+    IOptionsMonitor<SchedulesOptions> options)
 {
     /// <summary><c>PUT /api/schedules/{name}</c>: create (201) or replace (200) a schedule.</summary>
     [Function(nameof(PutSchedule))]
@@ -26,7 +32,7 @@ public sealed class SchedulesApi(
             return invalid;
         }
 
-        var (definition, problem) = await ScheduleRequest.ReadAsync(request, fetch.CurrentValue, jobs.CurrentValue, batches.CurrentValue, cancellationToken);
+        var (definition, problem) = await ScheduleRequest.ReadAsync(request, fetch.CurrentValue, jobs.CurrentValue, batches.CurrentValue, callbacks.CurrentValue, cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Tally.Batches;
+using Tally.Callbacks;
 using Tally.Functions.Callbacks;
 using Tally.Tests.Batches;
 using Tally.Tests.Infrastructure;
@@ -99,6 +100,25 @@ public sealed class BatchCallbackTests(BatchFixture fixture, Receiver receiver) 
         Assert.Equal("pending", first.Body.GetProperty("callback").GetProperty("state").GetString());
         Assert.Equal(first.Text("id"), call.Json.GetProperty("data").GetProperty("id").GetString());
         Assert.Single(receiver.Calls(hook));
+    }
+
+    [Fact]
+    public async Task ABatchSchedulesRun_CallsOnce_WithItsBatch()
+    {
+        var hook = receiver.Endpoint();
+        var name = "cb-" + Guid.NewGuid().ToString("n")[..12];
+        var schedules = _app.Services.GetRequiredService<Tally.Schedules.ScheduleService>();
+        await schedules.PutAsync(name, new Tally.Schedules.ScheduleDefinition("*/10 * * * * *", "UTC", Tally.Schedules.ScheduleModes.Batch, [fixture.Origin.Page("a b c")], 4, new CallbackTarget(hook, CallbackModes.Job)), default);
+
+        _app.Clock.Advance(TimeSpan.FromSeconds(10)); // a little: calls are signed at the app's time, and receivers allow five minutes
+        await _app.Services.GetRequiredService<Tally.Schedules.ScheduleFirer>().FireAsync(name, _app.Client, default);
+        var run = Assert.Single((await schedules.GetAsync(name, default))!.Runs!);
+        await _app.CompletedAsync(run.Batch!);
+        var call = Assert.Single(await CallsAsync(hook, 1));
+
+        Assert.Equal(("batch.completed", run.Batch), (call.Json.GetProperty("type").GetString(), call.Json.GetProperty("data").GetProperty("id").GetString()));
+        Assert.Equal(3, call.Json.GetProperty("data").GetProperty("result").GetProperty("totalWords").GetInt64());
+        Assert.Null(call.VerifyError);
     }
 
     private Task<ApiResponse> StartWithKeyAsync(string body, string key) => _app.ExecuteAsync(_app.Api.StartBatch(
