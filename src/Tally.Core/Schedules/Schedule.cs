@@ -18,7 +18,7 @@ namespace Tally.Schedules;
 /// <param name="UpdatedAt">When its definition was last written.</param>
 /// <param name="StatusUrl">Where it is read.</param>
 /// <param name="CallbackUrl">Where each run's jobs or batch call back, if anywhere.</param>
-/// <param name="CallbackMode">In jobs mode with a callback, <c>job</c> (a call per job) or <c>request</c> (a call per run).</param>
+/// <param name="CallbackMode">In jobs mode with a callback, <c>job</c> (a call per job) or <c>request</c> (a call per run); absent for a batch, which calls once a run.</param>
 public sealed record Schedule(
     string Name,
     string Cron,
@@ -46,7 +46,8 @@ public sealed record Schedule(
         entity.Name, entity.Cron, entity.TimeZone, entity.Mode, entity.MaxParallelism, entity.UrlCount, entity.Paused,
         entity.Paused ? [] : entity.ToCron().Next(now, NextRunCount),
         runs?.Select(ScheduleRun.From).ToArray(),
-        entity.CreatedAt, entity.UpdatedAt, StatusPath(entity.Name), entity.CallbackUrl, entity.CallbackUrl is null ? null : entity.CallbackMode ?? Callbacks.CallbackModes.Job);
+        entity.CreatedAt, entity.UpdatedAt, StatusPath(entity.Name), entity.CallbackUrl,
+        entity.CallbackUrl is null || entity.Mode == ScheduleModes.Batch ? null : entity.CallbackMode ?? Callbacks.CallbackModes.Job);
 }
 
 /// <summary>One run of a schedule: an occurrence, and what it created.</summary>
