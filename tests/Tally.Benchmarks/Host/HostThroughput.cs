@@ -8,8 +8,8 @@ namespace Tally.Benchmarks.Host;
 /// Tally under the real Functions host (<c>func start</c> from PATH, on the app built in this configuration): jobs/s
 /// end to end for 2 × 1,000-URL <c>POST /api/jobs</c> and each POST's time, URLs/s for the same 2,000 URLs as one batch
 /// at parallelism 64, storage calls per page (counted by <see cref="CountingStorageProxy"/>) and each process's CPU
-/// seconds over each window; with politeness at its defaults and with it off (no robots.txt, 1,000 at once per origin),
-/// alternating, several rounds. <c>--quick</c>: 200 pages, one round. <c>--rounds N</c>. <c>--politeness defaults</c>
+/// seconds over each window, each measured twice on the same host (cold, then warm); with politeness at its defaults
+/// and with it off (no robots.txt, 1,000 at once per origin), alternating, several rounds. <c>--quick</c>: 200 pages, one round. <c>--rounds N</c>. <c>--politeness defaults</c>
 /// or <c>off</c>: that one only. <c>--direct</c>: no proxy (no call counts), to see what the proxy's hop costs.
 /// </summary>
 internal static class HostThroughput
@@ -51,9 +51,11 @@ internal static class HostThroughput
         {
             foreach (var (name, politeness) in Politeness.Where(p => only is null || p.Key == only))
             {
-                var result = await run.RunAsync(round, name, settings.Concat(politeness).ToDictionary());
-                results.Add(result);
-                Console.WriteLine($"round {round}, politeness {name}: {Rate(pages, result.Jobs.Elapsed)} jobs/s, batch {Rate(pages, result.Batch.Elapsed)} URLs/s (load average {LoadAverage()})");
+                foreach (var result in await run.RunAsync(round, name, settings.Concat(politeness).ToDictionary()))
+                {
+                    results.Add(result);
+                    Console.WriteLine($"round {round}, politeness {name}, {result.Pass}: {Rate(pages, result.Jobs.Elapsed)} jobs/s, batch {Rate(pages, result.Batch.Elapsed)} URLs/s (load average {LoadAverage()})");
+                }
             }
         }
 
