@@ -243,6 +243,29 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
         }
     }
 
+    /// <summary>
+    /// Spaces starts at least <paramref name="requestsPerSecond"/>'s interval apart from the last one, at once: a
+    /// <c>Crawl-delay</c> learnt from robots.txt holds from the very next request, not from the next renewal (which then
+    /// splits the rate between the instances holding shares).
+    /// </summary>
+    public void SlowTo(double? requestsPerSecond)
+    {
+        if (requestsPerSecond is not { } rate)
+        {
+            return;
+        }
+
+        var interval = TimeSpan.FromSeconds(1 / rate);
+        lock (_lock)
+        {
+            if (interval > _interval)
+            {
+                _nextStart += interval - _interval; // the last start plus the new interval, as StartAsync spaces them
+                _interval = interval;
+            }
+        }
+    }
+
     /// <summary>Applies a renewal: the slots now held, until <paramref name="expires"/>, and the origin's pause.</summary>
     public void Apply(ShareGrant grant, ShareRequest asked, DateTimeOffset expires, double? requestsPerSecond)
     {

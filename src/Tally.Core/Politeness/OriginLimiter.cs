@@ -47,6 +47,7 @@ public sealed partial class OriginLimiter(
     internal async Task<OriginSlot> AcquireAsync(Uri url, CancellationToken cancellationToken)
     {
         var gate = _gates.GetOrAdd(OriginName.Of(url), origin => new OriginGate(origin, _clock, g => Task.Run(() => RenewLoopAsync(g), CancellationToken.None)));
+        gate.SlowTo(LimitsOf(gate.Origin).Rate); // a Crawl-delay kept since the last renewal
 
         var started = _clock.GetTimestamp();
         try
