@@ -36,6 +36,22 @@ public sealed class HostSuite : IAsyncLifetime
     /// </summary>
     public Origin FailingOrigin { get; } = new();
 
+    /// <summary>
+    /// An origin whose concurrency limit, <see cref="LimitedOriginMaxConcurrent"/>, every host of the suite holds to
+    /// (a per-origin override in <see cref="LimitedOriginSettings"/>), so two hosts can be shown to share it.
+    /// </summary>
+    public Origin LimitedOrigin { get; } = new();
+
+    /// <summary>The limit of <see cref="LimitedOrigin"/>.</summary>
+    public const int LimitedOriginMaxConcurrent = 4;
+
+    /// <summary>The override that limits <see cref="LimitedOrigin"/>, in the origin form Tally reads (<c>http://127.0.0.1:port</c>).</summary>
+    public IReadOnlyDictionary<string, string> LimitedOriginSettings => new Dictionary<string, string>
+    {
+        ["Tally__Politeness__Origins__0__Origin"] = LimitedOrigin.BaseAddress.GetLeftPart(UriPartial.Authority),
+        ["Tally__Politeness__Origins__0__MaxConcurrent"] = $"{LimitedOriginMaxConcurrent}",
+    };
+
     /// <summary>The shared host.</summary>
     public FuncHost Host => _host ?? throw new InvalidOperationException(FuncLocator.SkipReason ?? "The shared host has not started.");
 
@@ -47,8 +63,8 @@ public sealed class HostSuite : IAsyncLifetime
         }
 
         FuncLocator.Require();
-        await Task.WhenAll(Azurite.InitializeAsync(), Origin.InitializeAsync(), FailingOrigin.InitializeAsync());
-        _host = await FuncHost.StartAsync("shared host", Azurite.ConnectionString, SharedSettings);
+        await Task.WhenAll(Azurite.InitializeAsync(), Origin.InitializeAsync(), FailingOrigin.InitializeAsync(), LimitedOrigin.InitializeAsync());
+        _host = await StartHostAsync("shared host", Azurite.ConnectionString, LimitedOriginSettings);
     }
 
     /// <summary>Starts another host on <paramref name="storage"/> with <paramref name="settings"/> over the shared ones.</summary>
@@ -73,6 +89,7 @@ public sealed class HostSuite : IAsyncLifetime
             ContinueStorage(); // a test that failed mid-outage must not leave a stopped process behind
             await Origin.DisposeAsync();
             await FailingOrigin.DisposeAsync();
+            await LimitedOrigin.DisposeAsync();
             await Azurite.DisposeAsync();
         }
     }
