@@ -12,6 +12,7 @@ namespace Tally.Tests.Clients;
 public sealed class RunningApp : IAsyncLifetime
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _draining = new(1, 1);
     private DurableTaskTestHost _durable = null!;
     private Task _worker = Task.CompletedTask;
 
@@ -26,8 +27,16 @@ public sealed class RunningApp : IAsyncLifetime
     /// <summary>The app's base address, without <c>/api</c>, as <c>TALLY_URL</c> takes it.</summary>
     public Uri BaseAddress => Server.BaseAddress;
 
-    /// <summary>While set, the worker leaves the queue alone: jobs stay queued.</summary>
+    /// <summary>While set, the worker starts no drain: jobs stay queued. Set it with <see cref="HoldWorkerAsync"/>; clear it to let the worker go on.</summary>
     public bool HoldWorker { get; set; }
+
+    /// <summary>Holds the worker, and waits for a drain under way to end (it would claim jobs enqueued after the hold): from then on, jobs enqueued stay queued.</summary>
+    public async Task HoldWorkerAsync()
+    {
+        HoldWorker = true;
+        await _draining.WaitAsync();
+        _draining.Release();
+    }
 
     public async Task InitializeAsync()
     {
@@ -49,7 +58,18 @@ public sealed class RunningApp : IAsyncLifetime
         {
             if (!HoldWorker)
             {
-                await App.Host.DrainAsync();
+                await _draining.WaitAsync();
+                try
+                {
+                    if (!HoldWorker)
+                    {
+                        await App.Host.DrainAsync();
+                    }
+                }
+                finally
+                {
+                    _draining.Release();
+                }
             }
 
             try

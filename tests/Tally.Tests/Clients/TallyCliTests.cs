@@ -138,7 +138,7 @@ public sealed partial class TallyCliTests(RunningApp app) : IClassFixture<Runnin
     public async Task ListAndBulkCancel_ByRequestAndOrigin_ThenRetryTheCanceled()
     {
         var host = $"t{Guid.NewGuid():N}.example";
-        app.HoldWorker = true;
+        await app.HoldWorkerAsync();
         try
         {
             var file = await UrlFileAsync([.. Enumerable.Range(0, 5).Select(i => new Uri($"http://{host}/{i}"))]);
@@ -171,7 +171,7 @@ public sealed partial class TallyCliTests(RunningApp app) : IClassFixture<Runnin
     [Fact]
     public async Task CancelByIds_ChangesTheOnesItCan_ReportsTheOthers_AndExits1()
     {
-        app.HoldWorker = true;
+        await app.HoldWorkerAsync();
         try
         {
             var add = await Tally("jobs", "add", $"http://t{Guid.NewGuid():N}.example/", "--json");

@@ -42,7 +42,7 @@ public sealed class TallyClientTests(RunningApp app) : IClassFixture<RunningApp>
     public async Task Listings_FollowContinuations_AcrossPages()
     {
         var host = $"t{Guid.NewGuid():N}.example";
-        app.HoldWorker = true;
+        await app.HoldWorkerAsync();
         try
         {
             var request = await Tally.EnqueueAsync([.. Enumerable.Range(0, 7).Select(i => $"http://{host}/{i}")]);
@@ -63,7 +63,7 @@ public sealed class TallyClientTests(RunningApp app) : IClassFixture<RunningApp>
     [Fact]
     public async Task CancelThenRetry_OneJob_AndAConflictIsATallyException()
     {
-        app.HoldWorker = true;
+        await app.HoldWorkerAsync();
         Job canceled;
         Job retried;
         try
@@ -126,7 +126,7 @@ public sealed class TallyClientTests(RunningApp app) : IClassFixture<RunningApp>
     [Fact]
     public async Task WaitAsync_StopsWhenCanceled_AndTheJobGoesOn()
     {
-        app.HoldWorker = true;
+        await app.HoldWorkerAsync();
         try
         {
             var job = await Tally.EnqueueAsync(Origin.Page("still here").ToString());
@@ -147,7 +147,7 @@ public sealed class TallyClientTests(RunningApp app) : IClassFixture<RunningApp>
     [Fact]
     public async Task WaitAsync_WaitsOutStorageTrouble_AsRetryAfterAsks()
     {
-        app.HoldWorker = true;
+        await app.HoldWorkerAsync();
         var job = await Tally.EnqueueAsync(Origin.Page("after the outage").ToString());
         app.App.Faults.FailWhen = request => request.Uri.Path.Contains("TallyJobs", StringComparison.Ordinal);
         var waiting = Tally.WaitAsync(job);
