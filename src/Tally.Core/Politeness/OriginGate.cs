@@ -2,14 +2,10 @@ namespace Tally.Politeness;
 
 /// <summary>
 /// One origin's limits inside one instance: the slots this instance's share allows (see <see cref="OriginShares"/>), the
-/// fetches in flight and waiting, the pace its rate allows, any pause, and the adaptive window.
+/// fetches in flight and waiting, the pace its rate allows (<see cref="StartPace"/>), any pause, and the adaptive window
+/// (<see cref="CongestionWindow"/>). The fetches' side is here; the renewal loop's side in OriginGate.Renewal.cs.
 /// </summary>
-/// <remarks>
-/// The window is AIMD, as TCP's congestion window: a 429, a 5xx or a failed connection halves it (at most once a second,
-/// so one burst of failures counts once), and each success adds one over the window (one slot a window of successes),
-/// between 1 and the origin's limit.
-/// </remarks>
-internal sealed class OriginGate(string origin, TimeProvider clock, Action<OriginGate> startRenewing)
+internal sealed partial class OriginGate(string origin, TimeProvider clock, Action<OriginGate> startRenewing)
 {
     /// <summary>A pause no longer than this is waited out in place; a longer one puts the work off.</summary>
     private static readonly TimeSpan InlinePause = TimeSpan.FromSeconds(1);
@@ -17,15 +13,12 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
     private readonly Lock _lock = new();
     private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new();
     private TaskCompletionSource _renew = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _limit = 1;
-    private double _window = double.MaxValue;
-    private DateTimeOffset _lastDecrease;
+    private readonly CongestionWindow _window = new();
+    private readonly StartPace _pace = new();
     private int _granted;
     private int _recorded;
     private DateTimeOffset _grantExpires;
     private int _inFlight;
-    private TimeSpan _interval;
-    private DateTimeOffset _nextStart;
     private OriginPause? _pause;
     private bool _pauseUnpublished;
     private DateTimeOffset _idleSince;
@@ -70,14 +63,14 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
                 }
                 else if (now >= deadline)
                 {
-                    throw new OriginPausedException(Origin, now + InlinePause, $"its {_limit} slot(s) stayed busy for {maxWait.TotalSeconds:0.#} s");
+                    throw new OriginPausedException(Origin, now + InlinePause, $"its {_window.Limit} slot(s) stayed busy for {maxWait.TotalSeconds:0.#} s");
                 }
 
                 waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                 if (!entered && pausedFor == TimeSpan.Zero)
                 {
                     _waiters.AddLast(waiter);
-                    if (_inFlight + _waiters.Count > _granted)
+                    if (ShortLocked)
                     {
                         _renew.TrySetResult();
                     }
@@ -138,10 +131,7 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
         }
     }
 
-    /// <summary>
-    /// Starts a request on a slot taken: at once, or when the rate allows. Each start is spaced from the last actual
-    /// one (not from a planned time), so a timer that fires late never lets the next starts bunch up behind it.
-    /// </summary>
+    /// <summary>Starts a request on a slot taken: at once, or when the rate allows.</summary>
     private async Task<OriginSlot> StartAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var slot = new OriginSlot(this);
@@ -153,18 +143,17 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
                 lock (_lock)
                 {
                     var now = clock.GetUtcNow();
-                    if (_interval == TimeSpan.Zero || now >= _nextStart)
+                    if (_pace.TryStart(now))
                     {
-                        _nextStart = now + _interval;
                         return slot;
                     }
 
-                    if (_nextStart > deadline)
+                    if (_pace.Next > deadline)
                     {
-                        throw new OriginPausedException(Origin, _nextStart, $"its rate ({1 / _interval.TotalSeconds:0.##} requests a second here) is taken up until then");
+                        throw new OriginPausedException(Origin, _pace.Next, $"its rate ({_pace.PerSecond:0.##} requests a second here) is taken up until then");
                     }
 
-                    delay = _nextStart - now;
+                    delay = _pace.Next - now;
                 }
 
                 await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
@@ -184,15 +173,7 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
         {
             _inFlight--;
             var now = clock.GetUtcNow();
-            if (congested && now - _lastDecrease > TimeSpan.FromSeconds(1))
-            {
-                _window = Math.Max(1, Math.Min(_window, _limit) / 2);
-                _lastDecrease = now;
-            }
-            else if (!congested)
-            {
-                _window = Math.Min(_limit, _window + 1 / Math.Min(_window, _limit));
-            }
+            _window.Record(congested, now);
 
             if (_inFlight == 0 && _waiters.Count == 0)
             {
@@ -226,23 +207,6 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
         }
     }
 
-    /// <summary>What to ask of the shared table: the limits, the slots wanted and in use, and a pause to publish.</summary>
-    public ShareRequest Demand(int limit)
-    {
-        lock (_lock)
-        {
-            if (_limit != limit)
-            {
-                (_limit, _window) = (limit, Math.Min(_window, limit));
-            }
-
-            var window = (int)Math.Min(_window, limit);
-            var pause = _pauseUnpublished ? _pause : null;
-            _pauseUnpublished = false;
-            return new ShareRequest(limit, window, Math.Min(window, _inFlight + _waiters.Count), _inFlight, pause);
-        }
-    }
-
     /// <summary>
     /// Spaces starts at least <paramref name="requestsPerSecond"/>'s interval apart from the last one, at once: a
     /// <c>Crawl-delay</c> learnt from robots.txt holds from the very next request, not from the next renewal (which then
@@ -255,88 +219,13 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
             return;
         }
 
-        var interval = TimeSpan.FromSeconds(1 / rate);
         lock (_lock)
         {
-            if (interval > _interval)
-            {
-                _nextStart += interval - _interval; // the last start plus the new interval, as StartAsync spaces them
-                _interval = interval;
-            }
+            _pace.SlowTo(TimeSpan.FromSeconds(1 / rate));
         }
     }
 
-    /// <summary>Applies a renewal: the slots now held, until <paramref name="expires"/>, and the origin's pause.</summary>
-    public void Apply(ShareGrant grant, ShareRequest asked, DateTimeOffset expires, double? requestsPerSecond)
-    {
-        lock (_lock)
-        {
-            _granted = grant.Slots;
-            _recorded = Math.Max(grant.Slots, asked.InUse);
-            _grantExpires = expires;
-            _interval = requestsPerSecond is { } rate ? TimeSpan.FromSeconds(grant.Holders / rate) : TimeSpan.Zero;
-            if (grant.Pause is { } pause && (_pause is null || pause.Until > _pause.Until))
-            {
-                _pause = pause;
-            }
-
-            WakeLocked(clock.GetUtcNow());
-        }
-    }
-
-    /// <summary>Whether the gate has had nothing to do for <paramref name="idle"/>.</summary>
-    public bool IdleFor(TimeSpan idle)
-    {
-        lock (_lock)
-        {
-            return _inFlight == 0 && _waiters.Count == 0 && !_pauseUnpublished && clock.GetUtcNow() - _idleSince >= idle;
-        }
-    }
-
-    /// <summary>Stops the gate's renewal loop if it still has nothing to do (its share was given back); the next fetch starts another.</summary>
-    public bool TryStop(TimeSpan idle)
-    {
-        lock (_lock)
-        {
-            if (_inFlight > 0 || _waiters.Count > 0 || _pauseUnpublished || clock.GetUtcNow() - _idleSince < idle)
-            {
-                return false;
-            }
-
-            (_granted, _recorded, _renewing) = (0, 0, false);
-            return true;
-        }
-    }
-
-    /// <summary>Waits until something asks for a renewal, or <paramref name="interval"/> passes (shorter while this instance wants more than it has).</summary>
-    public async Task WaitForRenewalAsync(TimeSpan interval, TimeSpan whenShort, CancellationToken stopping)
-    {
-        Task signal;
-        lock (_lock)
-        {
-            if (_renew.Task.IsCompleted)
-            {
-                _renew = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            signal = _renew.Task;
-            interval = _inFlight + _waiters.Count > _granted ? whenShort : interval;
-        }
-
-        await Task.WhenAny(signal, Task.Delay(interval, clock, stopping)).ConfigureAwait(false);
-    }
-
-    /// <summary>The origin as this instance sees it.</summary>
-    public (int InFlight, int Limit, OriginPause? Pause) Snapshot()
-    {
-        lock (_lock)
-        {
-            var pause = _pause is { } p && p.Until > clock.GetUtcNow() ? p : null;
-            return (_inFlight, (int)Math.Min(_window, _limit), pause);
-        }
-    }
-
-    private int Capacity(DateTimeOffset now) => _grantExpires > now ? Math.Min(_granted, (int)Math.Min(_window, _limit)) : 0;
+    private int Capacity(DateTimeOffset now) => _grantExpires > now ? Math.Min(_granted, _window.Slots) : 0;
 
     /// <summary>Hands the free slots to the first waiters (none while paused).</summary>
     private void WakeLocked(DateTimeOffset now)
@@ -357,31 +246,3 @@ internal sealed class OriginGate(string origin, TimeProvider clock, Action<Origi
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
-
-/// <summary>A slot of an origin, held while a request and its body are under way.</summary>
-internal sealed class OriginSlot(OriginGate gate)
-{
-    private int _released;
-
-    /// <summary>Whether the origin's answer says it is overloaded (a 429, a 5xx, a failed connection).</summary>
-    public bool Congested { get; set; }
-
-    public OriginGate Gate => gate;
-
-    /// <summary>Gives the slot back, once.</summary>
-    public void Release()
-    {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
-        {
-            gate.Release(Congested);
-        }
-    }
-}
-
-/// <summary>What an instance asks of an origin's shared row.</summary>
-/// <param name="Limit">The origin's concurrency limit.</param>
-/// <param name="Window">The instance's adaptive window, at most the limit.</param>
-/// <param name="Want">The slots it wants: its fetches in flight and waiting, at most the window.</param>
-/// <param name="InUse">Its fetches in flight.</param>
-/// <param name="Pause">A pause it learnt of, to publish.</param>
-public sealed record ShareRequest(int Limit, int Window, int Want, int InUse, OriginPause? Pause);
