@@ -1,6 +1,6 @@
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Tally.Hosting;
 using Tally.Jobs;
 
 namespace Tally.Callbacks;
@@ -98,7 +98,7 @@ public sealed class DeliveryLog(TableServiceClient tables)
         {
             await foreach (var page in _table.QueryAsync<DeliveryEntity>(filter, limit, Listed, cancellationToken).AsPages(token, limit).ConfigureAwait(false))
             {
-                return ([.. page.Values.Select(d => d.ToDelivery())], page.ContinuationToken is { Length: > 0 } next ? ToToken(next) : null);
+                return ([.. page.Values.Select(d => d.ToDelivery())], page.ContinuationToken is { Length: > 0 } next ? PageToken.Of(next) : null);
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 400 && token is not null)
@@ -109,21 +109,8 @@ public sealed class DeliveryLog(TableServiceClient tables)
         return ([], null);
     }
 
-    private static string ToToken(string storageToken) => Convert.ToBase64String(Encoding.UTF8.GetBytes(storageToken)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static string? FromToken(string token)
-    {
-        var base64 = token.Replace('-', '+').Replace('_', '/');
-        base64 += new string('=', (4 - (base64.Length % 4)) % 4);
-        var bytes = new byte[base64.Length];
-        if (token.Length > 1024 || !Convert.TryFromBase64String(base64, bytes, out var length))
-        {
-            return null;
-        }
-
-        var text = Encoding.UTF8.GetString(bytes, 0, length);
-        return text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '!' or '*' or '.' or '-' or '_' or '+' or '/' or '=') ? text : null;
-    }
+    private static string? FromToken(string token) =>
+        PageToken.Read(token, 1024) is { Length: > 0 } text && text.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '!' or '*' or '.' or '-' or '_' or '+' or '/' or '=') ? text : null;
 
     private Task EnsureTableAsync(CancellationToken cancellationToken) =>
         _created.RunAsync(ct => _table.CreateIfNotExistsAsync(ct), cancellationToken);

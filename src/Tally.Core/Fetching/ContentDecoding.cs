@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Tally.Hosting;
 
 namespace Tally.Fetching;
 
@@ -29,55 +30,5 @@ internal static class ContentDecoding
                 $"The page is encoded as '{string.Join(", ", codings)}', which Tally did not ask for (it accepts {Accepted}); retrying will not help.",
                 isTransient: false, (int)response.StatusCode),
         };
-    }
-}
-
-/// <summary>Reads a stream and throws once more than a limit of bytes came from it.</summary>
-internal sealed class ByteLimitStream(Stream inner, long limit, Func<Exception> tooLarge) : Stream
-{
-    private long _read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Counted(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private int Counted(int read)
-    {
-        _read += read;
-        return _read > limit ? throw tooLarge() : read;
     }
 }

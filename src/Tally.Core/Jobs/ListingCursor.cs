@@ -1,4 +1,4 @@
-using System.Text;
+using Tally.Hosting;
 
 namespace Tally.Jobs;
 
@@ -40,28 +40,12 @@ public sealed record ListingCursor(string Partition, string? RequestKey, string?
     public static ListingCursor AtHour(string partition) => new(partition, null, null);
 
     /// <summary>The cursor as a continuation token.</summary>
-    public string ToToken() =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes(RequestKey is null ? Partition : RequestKey + Row)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public string ToToken() => PageToken.Of(RequestKey is null ? Partition : RequestKey + Row);
 
     /// <summary>Reads a continuation token; null when it is not one.</summary>
     public static ListingCursor? FromToken(string? token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 64)
-        {
-            return null;
-        }
-
-        string text;
-        try
-        {
-            text = Encoding.ASCII.GetString(Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (token.Length % 4)) % 4)));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-
-        if (!JobIds.IsHex(text))
+        if (PageToken.Read(token, 64) is not { } text || !JobIds.IsHex(text))
         {
             return null;
         }

@@ -89,12 +89,12 @@ public sealed class BatchesApi(BatchService batches, IdempotentBatchStart once, 
         }
 
         var settings = options.CurrentValue;
-        if (!QueryNumber.TryRead(request, "limit", settings.ListSize, 1, settings.MaxListSize, out var limit, out var problem))
+        if (!PageQuery.TryRead(request, settings.ListSize, settings.MaxListSize, out var limit, out var continuation, out var problem))
         {
             return problem!;
         }
 
-        var (page, next) = await batches.ListAsync(client, status, limit, request.Query["continuation"], cancellationToken);
+        var (page, next) = await batches.ListAsync(client, status, limit, continuation, cancellationToken);
         return new OkObjectResult(new BatchList(page, next));
     }
 

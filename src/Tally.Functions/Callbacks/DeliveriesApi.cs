@@ -23,15 +23,14 @@ public sealed class DeliveriesApi(CallbackService callbacks)
             return Problems.BadRequest($"Give ?status= one of {string.Join(", ", DeliveryStates.All)}, or none for all; '{status}' is not one of them.");
         }
 
-        if (!QueryNumber.TryRead(request, "limit", 50, 1, MaxPageSize, out var limit, out var problem))
+        if (!PageQuery.TryRead(request, 50, MaxPageSize, out var limit, out var token, out var problem))
         {
             return problem!;
         }
 
-        string? token = request.Query["continuation"];
         return await callbacks.ListAsync(status, limit, token, cancellationToken) is var (page, next)
             ? new OkObjectResult(new DeliveryList(page, next))
-            : Problems.BadRequest($"?continuation= must be the 'continuation' of a previous page of this listing; '{token}' is not one.");
+            : PageQuery.NotAContinuation(token);
     }
 
     /// <summary><c>POST /api/deliveries/{id}/redeliver</c>: call again, under the same <c>webhook-id</c>, with a new round of retries.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Tally.Fetching;
+using Tally.Hosting;
 
 namespace Tally.Functions.Http;
 
@@ -68,14 +69,14 @@ internal sealed class UrlListRequest
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(new LimitedStream(request.Body, maxBodyBytes), cancellationToken: cancellationToken).ConfigureAwait(false);
+            document = await JsonDocument.ParseAsync(new ByteLimitStream(request.Body, maxBodyBytes), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
             return (null, Problems.BadRequest($"The request body is not valid JSON{where}. {_shape}"));
         }
-        catch (LimitedStream.TooLongException)
+        catch (ByteLimitStream.TooLongException)
         {
             return (null, Problems.TooLarge($"The request body is larger than {maxBodyBytes:N0} bytes."));
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Tally.Functions.Http;
+using Tally.Hosting;
 using Tally.Jobs;
 using Tally.Jobs.Bulk;
 
@@ -30,13 +31,13 @@ internal static class JobFilterRequest
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(new LimitedStream(request.Body, MaxBodyBytes), cancellationToken: cancellationToken).ConfigureAwait(false);
+            document = await JsonDocument.ParseAsync(new ByteLimitStream(request.Body, MaxBodyBytes), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException)
         {
             return (null, false, Problems.BadRequest($"The request body is not valid JSON. {shape}"));
         }
-        catch (LimitedStream.TooLongException)
+        catch (ByteLimitStream.TooLongException)
         {
             return (null, false, Problems.TooLarge($"The request body is larger than {MaxBodyBytes:N0} bytes. {shape}"));
         }

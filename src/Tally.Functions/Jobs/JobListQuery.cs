@@ -46,16 +46,10 @@ internal sealed record JobListQuery(JobStatus? Status, string? Request, OriginFi
             return (null, Problems.BadRequest($"?origin= must be a host (example.com), a host and port (example.com:8080) or an origin (https://example.com); '{originText}' is none of them."));
         }
 
-        if (!QueryNumber.TryRead(request, "limit", maxLimit, 1, maxLimit, out var limit, out var problem))
+        var ofThisListing = (string token) => ListingCursor.FromToken(token) is { } cursor && (requestId is null || cursor.RequestKey == requestId) ? cursor : null;
+        if (!PageQuery.TryRead(request, maxLimit, maxLimit, ofThisListing, out var limit, out var after, out var problem))
         {
             return (null, problem);
-        }
-
-        string? token = request.Query["continuation"];
-        var after = ListingCursor.FromToken(token);
-        if (token is not null && (after is null || (requestId is not null && after.RequestKey != requestId)))
-        {
-            return (null, Problems.BadRequest($"?continuation= must be the 'continuation' of a previous page of this listing; '{token}' is not one."));
         }
 
         return (new JobListQuery(status, requestId, origin, limit, after), null);

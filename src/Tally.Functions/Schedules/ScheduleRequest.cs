@@ -5,6 +5,7 @@ using Tally.Batches;
 using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Functions.Http;
+using Tally.Hosting;
 using Tally.Jobs;
 using Tally.Schedules;
 
@@ -34,13 +35,13 @@ internal static class ScheduleRequest
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(new LimitedStream(request.Body, maxBodyBytes), cancellationToken: cancellationToken).ConfigureAwait(false);
+            document = await JsonDocument.ParseAsync(new ByteLimitStream(request.Body, maxBodyBytes), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException)
         {
             return (null, Problems.BadRequest($"The request body is not valid JSON. {Shape}"));
         }
-        catch (LimitedStream.TooLongException)
+        catch (ByteLimitStream.TooLongException)
         {
             return (null, Problems.TooLarge($"The request body is larger than {maxBodyBytes:N0} bytes."));
         }

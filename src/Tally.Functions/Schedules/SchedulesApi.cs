@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,6 +7,7 @@ using Tally.Batches;
 using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Functions.Http;
+using Tally.Hosting;
 using Tally.Jobs;
 using Tally.Schedules;
 
@@ -54,20 +54,13 @@ public sealed class SchedulesApi(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "schedules")] HttpRequest request, CancellationToken cancellationToken)
     {
         var max = options.CurrentValue.MaxListSize;
-        if (!QueryNumber.TryRead(request, "limit", max, 1, max, out var limit, out var problem))
+        if (!PageQuery.TryRead(request, max, max, NameOf, out var limit, out var after, out var problem))
         {
             return problem!;
         }
 
-        string? token = request.Query["continuation"];
-        var after = token is null ? null : NameOf(token);
-        if (token is not null && after is null)
-        {
-            return Problems.BadRequest($"?continuation= must be the 'continuation' of a previous page of this listing; '{token}' is not one.");
-        }
-
         var (page, next) = await schedules.ListAsync(limit, after, cancellationToken);
-        return new OkObjectResult(new ScheduleList(page, next is null ? null : TokenOf(next)));
+        return new OkObjectResult(new ScheduleList(page, next is null ? null : PageToken.Of(next)));
     }
 
     /// <summary><c>POST /api/schedules/{name}/pause</c>: skip occurrences (none is recorded) until resumed.</summary>
@@ -104,20 +97,7 @@ public sealed class SchedulesApi(
 
     private static ObjectResult UnknownSchedule(string name) => Problems.NotFound($"There is no schedule '{name}'. Create it with PUT /api/schedules/{name}.");
 
-    private static string TokenOf(string name) => Convert.ToBase64String(Encoding.UTF8.GetBytes(name)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static string? NameOf(string token)
-    {
-        try
-        {
-            var name = token.Length <= 100 ? Encoding.UTF8.GetString(Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (token.Length % 4)) % 4))) : null;
-            return ScheduleNames.IsValid(name) ? name : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    private static string? NameOf(string token) => PageToken.Read(token, 100) is { } name && ScheduleNames.IsValid(name) ? name : null;
 }
 
 /// <summary>A page of schedules.</summary>
