@@ -92,7 +92,10 @@ public sealed class JobEntity : ITableEntity
     /// <summary>The job id.</summary>
     public string Id => PartitionKey + RowKey;
 
-    /// <summary>The parsed status.</summary>
+    /// <summary>
+    /// The parsed status. One this version does not know (a newer version's) reads as failed, which is final: every
+    /// transition refuses it, retry too (<see cref="JobStateMachine.NextRun"/>), and the API shows <see cref="Status"/> as stored.
+    /// </summary>
     public JobStatus JobStatus
     {
         get => JobStatusNames.TryParse(Status, out var status) ? status : JobStatus.Failed;

@@ -18,7 +18,7 @@ namespace Tally.Jobs;
 /// then starts it, so a message of an earlier run is stale and changes nothing, and one of a run not
 /// yet saved waits for it. A claim holds the job for one message (<see cref="JobEntity.ClaimToken"/>
 /// is its id): only a delivery of that message may requeue, succeed or fail it. Each method returns false, changing nothing, when its
-/// guard does not hold.
+/// guard does not hold; every guard refuses a record whose status this version does not know.
 /// </remarks>
 public static class JobStateMachine
 {
@@ -171,8 +171,8 @@ public static class JobStateMachine
         return true;
     }
 
-    /// <summary>The run a retry of <paramref name="job"/> would start, or null when it cannot be retried (it has not failed or been canceled).</summary>
-    public static int? NextRun(JobEntity job) => CanRetry(job.JobStatus) ? job.Run + 1 : null;
+    /// <summary>The run a retry of <paramref name="job"/> would start, or null when it cannot be retried (it has not failed or been canceled, or its status is one this version does not know).</summary>
+    public static int? NextRun(JobEntity job) => CanRetry(job.JobStatus) && JobStatusNames.TryParse(job.Status, out _) ? job.Run + 1 : null;
 
     /// <summary>Whether a job in <paramref name="status"/> may be canceled: it has not started (queued, or scheduled and not yet due).</summary>
     public static bool CanCancel(JobStatus status) => status is JobStatus.Queued or JobStatus.Scheduled;

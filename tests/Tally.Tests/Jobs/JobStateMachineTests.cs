@@ -157,6 +157,36 @@ public sealed class JobStateMachineTests
         }
     }
 
+    public static TheoryData<JobStatus, string> EveryStatusAndEvent()
+    {
+        var data = new TheoryData<JobStatus, string>();
+        foreach (var status in Enum.GetValues<JobStatus>())
+        {
+            foreach (var @event in Events)
+            {
+                data.Add(status, @event);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>A record a newer version wrote, in a status this one does not know, set up as <paramref name="shapedAs"/>'s would be.</summary>
+    [Theory]
+    [MemberData(nameof(EveryStatusAndEvent))]
+    public void Transition_OfAStatusThisVersionDoesNotKnow_IsRefusedAndChangesNothing(JobStatus shapedAs, string @event)
+    {
+        var job = InStatus(shapedAs);
+        job.Status = "archived";
+        var before = Snapshot(job);
+
+        var changed = Apply(job, @event);
+
+        Assert.False(changed, $"{@event} of an 'archived' job should be refused");
+        Assert.Equal(before, Snapshot(job));
+        Assert.Equal("archived", job.ToJob().Status);
+    }
+
     /// <summary>A run-1 job in <paramref name="status"/>; a running one is held by message m-1, claimed an hour ago (its worker silent since), a scheduled one is due.</summary>
     private static JobEntity InStatus(JobStatus status)
     {
