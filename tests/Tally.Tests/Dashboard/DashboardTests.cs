@@ -483,7 +483,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
     {
         using var http = new HttpClient { BaseAddress = _server.BaseAddress };
 
-        foreach (var path in new[] { "/api/dashboard", "/api/dashboard/app.js", "/api/dashboard/jobs.js", "/api/dashboard/origins.js", "/api/dashboard/deliveries.js", "/api/dashboard/app.css", "/api/dashboard/icon.svg" })
+        foreach (var path in new[] { "/api/dashboard", "/api/dashboard/app.js", "/api/dashboard/jobs.js", "/api/dashboard/origins.js", "/api/dashboard/deliveries.js", "/api/dashboard/batches.js", "/api/dashboard/enqueue.js", "/api/dashboard/app.css", "/api/dashboard/icon.svg" })
         {
             using var response = await http.GetAsync(path);
             Assert.Equal(200, (int)response.StatusCode);

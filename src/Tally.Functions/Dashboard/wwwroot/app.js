@@ -7,7 +7,6 @@
   const KEY = 'tally.functionKey';
   const REFRESH_MS = 3000;
   const JOB_STATUSES = ['scheduled', 'queued', 'running', 'succeeded', 'failed', 'canceled'];
-  const BATCH_STATUSES = ['running', 'pending', 'completed', 'failed', 'terminated'];
   const main = document.getElementById('main');
   const connection = document.getElementById('connection');
   const numbers = new Intl.NumberFormat();
@@ -230,173 +229,6 @@
     };
   }
 
-  function jobView(id) {
-    const detail = region('Job');
-    const message = h('div', { 'aria-live': 'polite' });
-    const retry = h('button', { type: 'button', onclick: () => safely(() => act('POST', `/api/jobs/${id}/retry`, 'Retried: the job is queued again.')) }, 'Retry');
-    const cancel = h('button', { type: 'button', class: 'danger', onclick: () => safely(() => act('DELETE', `/api/jobs/${id}`, 'Canceled.')) }, 'Cancel');
-    append(main, [heading('Job'), h('p', {}, h('a', { href: '#/jobs' }, '← All jobs')), detail, h('div', { class: 'actions' }, retry, cancel), message]);
-
-    async function act(method, path, done) {
-      const response = await api(method, path);
-      message.replaceChildren(response.ok ? h('p', { class: 'message ok', role: 'status' }, done) : problemMessage(response));
-      await refresh();
-    }
-
-    async function refresh() {
-      const response = await api('GET', `/api/jobs/${encodeURIComponent(id)}`);
-      if (!response.ok) {
-        detail.show(response.body, () => problemMessage(response));
-        retry.disabled = cancel.disabled = true;
-        return;
-      }
-      const job = response.body;
-      retry.disabled = !(job.status === 'failed' || job.status === 'canceled');
-      cancel.disabled = job.status !== 'queued' && job.status !== 'scheduled';
-      detail.show(job, (j) => h('div', { class: 'card' }, h('dl', { class: 'detail' },
-        [['Id', j.id], ['Request', h('a', { href: `#/jobs?request=${j.requestId}` }, j.requestId)], ['URL', j.url], ['Status', statusBadge(j.status)], ['Attempts', count(j.attempts)],
-          ['Words', count(j.words)], ['Bytes', count(j.bytes)], ['Content type', j.contentType || '–'], ['HTTP status', j.httpStatus ?? '–'],
-          ['Error', j.error || '–'], ['Enqueued', when(j.enqueuedAt)], ['Started', when(j.startedAt)], ['Finished', when(j.finishedAt)],
-          ['Kept until', when(j.expiresAt)]]
-          .map(([term, value]) => [h('dt', {}, term), h('dd', { 'data-field': term.toLowerCase() }, value)]))));
-    }
-    return refresh;
-  }
-
-  function enqueueView() {
-    const urls = h('textarea', { id: 'urls', name: 'urls', required: true, spellcheck: 'false', 'aria-describedby': 'urls-help' });
-    const asBatch = h('input', { type: 'checkbox', id: 'as-batch' });
-    const parallelism = h('input', { type: 'number', id: 'parallelism', min: 1, value: 16, disabled: true });
-    const outcome = h('div', { 'aria-live': 'polite' });
-    asBatch.addEventListener('change', () => { parallelism.disabled = !asBatch.checked; });
-    const form = h('form', { class: 'card', novalidate: true },
-      h('label', { for: 'urls' }, 'URLs'),
-      h('p', { id: 'urls-help', class: 'note' }, 'One http:// or https:// address per line.'),
-      urls,
-      h('label', { class: 'inline', for: 'as-batch' }, asBatch, 'Run them as one batch (a Durable fan-out, with a total)'),
-      h('label', { for: 'parallelism' }, 'Batch parallelism'),
-      parallelism,
-      h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Enqueue')));
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      safely(send);
-    });
-    async function send() {
-      const list = urls.value.split(/\r?\n/).map((u) => u.trim()).filter((u) => u.length > 0);
-      const body = asBatch.checked ? { urls: list, maxParallelism: Number(parallelism.value) } : list.length === 1 ? { url: list[0] } : { urls: list };
-      const response = await api('POST', asBatch.checked ? '/api/batches' : '/api/jobs', body);
-      if (!response.ok) {
-        outcome.replaceChildren(problemMessage(response));
-        return;
-      }
-      const created = asBatch.checked ? [] : response.body.jobs || [response.body];
-      outcome.replaceChildren(h('div', { class: 'message ok', role: 'status' },
-        asBatch.checked
-          ? h('p', {}, 'Batch started: ', h('a', { href: `#/batches/${response.body.id}` }, response.body.id))
-          : [h('p', {}, `${numbers.format(created.length)} job${created.length === 1 ? '' : 's'} enqueued:`),
-            h('ul', {}, created.map((job) => h('li', {}, h('a', { href: `#/jobs/${job.id}` }, job.id), ' ', job.url)))]));
-      urls.value = '';
-    }
-    append(main, [heading('Enqueue'), form, outcome]);
-    return null;
-  }
-
-  function batchesView(query) {
-    const status = BATCH_STATUSES.includes(query.get('status')) ? query.get('status') : null;
-    const list = region('Batches');
-    const pager = cursorPager(refresh);
-    append(main, [
-      heading('Batches'),
-      h('ul', { class: 'tabs', 'aria-label': 'Status' },
-        h('li', {}, h('a', { href: '#/batches', 'aria-current': status === null ? 'page' : false }, 'all')),
-        BATCH_STATUSES.map((s) => h('li', {}, h('a', { href: `#/batches?status=${s}`, 'aria-current': s === status ? 'page' : false }, s)))),
-      list,
-      pager.element,
-    ]);
-
-    async function refresh() {
-      const { body } = await api('GET', `/api/batches?limit=20${status ? `&status=${status}` : ''}${pager.query()}`);
-      pager.update(body.continuation);
-      // A listing carries no progress; read it for the batches on screen that have not finished.
-      const rows = await Promise.all(body.batches.map(async (b) => {
-        if (b.status !== 'running' && b.status !== 'pending') return { ...b, progress: null };
-        const detail = await api('GET', `/api/batches/${b.id}`);
-        return { ...b, progress: detail.ok ? detail.body.progress : null };
-      }));
-      list.show(rows, (batches) => batches.length === 0
-        ? h('p', { class: 'empty' }, status ? `No ${status} batches.` : 'No batches yet.')
-        : scroll('Batches', table('Batches, newest first',
-          [['Batch'], ['Status'], ['Progress'], ['Started', 'hide-narrow'], ['Updated', 'hide-narrow']],
-          batches.map((b) => h('tr', { 'data-batch': b.id },
-            h('td', {}, h('a', { href: `#/batches/${b.id}` }, b.id.slice(0, 13) + '…')),
-            h('td', {}, statusBadge(b.status)),
-            h('td', {}, b.progress ? progress(b.progress, `Progress of batch ${b.id}`) : '–'),
-            h('td', { class: 'hide-narrow' }, when(b.createdAt)),
-            h('td', { class: 'hide-narrow' }, when(b.lastUpdatedAt)))))));
-    }
-    return refresh;
-  }
-
-  function progress(p, label) {
-    return [
-      h('progress', { max: Math.max(1, p.total), value: p.done, 'aria-label': label }),
-      h('span', { class: 'progress-text' }, `${numbers.format(p.done)} of ${numbers.format(p.total)}${p.failed ? `, ${numbers.format(p.failed)} failed` : ''}`),
-    ];
-  }
-
-  function batchView(id) {
-    const PAGE = 20;
-    let offset = 0;
-    const summary = region('Batch');
-    const results = region('Pages');
-    const message = h('div', { 'aria-live': 'polite' });
-    const terminate = h('button', { type: 'button', class: 'danger', onclick: () => safely(async () => {
-      const response = await api('DELETE', `/api/batches/${id}`);
-      message.replaceChildren(response.ok ? h('p', { class: 'message ok', role: 'status' }, 'Terminating: running pages stop, nothing more is fetched.') : problemMessage(response));
-      await refresh();
-    }) }, 'Terminate');
-    const previous = h('button', { type: 'button', class: 'secondary', onclick: () => safely(() => { offset = Math.max(0, offset - PAGE); return refresh(); }) }, 'Previous pages');
-    const next = h('button', { type: 'button', class: 'secondary', onclick: () => safely(() => { offset += PAGE; return refresh(); }) }, 'Next pages');
-    append(main, [
-      heading('Batch'), h('p', {}, h('a', { href: '#/batches' }, '← All batches')),
-      summary, h('div', { class: 'actions' }, terminate), message,
-      h('h2', {}, 'Pages'), results, h('div', { class: 'pager' }, previous, next),
-    ]);
-
-    async function refresh() {
-      const response = await api('GET', `/api/batches/${encodeURIComponent(id)}/pages?offset=${offset}&limit=${PAGE}`);
-      const batch = await api('GET', `/api/batches/${encodeURIComponent(id)}`);
-      if (!batch.ok || !response.ok) {
-        summary.show(batch.body, () => problemMessage(batch.ok ? response : batch));
-        terminate.disabled = previous.disabled = next.disabled = true;
-        return;
-      }
-      const b = batch.body;
-      terminate.disabled = !(b.status === 'running' || b.status === 'pending');
-      summary.show([b.status, b.progress, b.result && b.result.totalWords, b.error], () => h('div', { class: 'card' }, h('dl', { class: 'detail' },
-        h('dt', {}, 'Id'), h('dd', {}, b.id),
-        h('dt', {}, 'Status'), h('dd', { 'data-field': 'status' }, statusBadge(b.status)),
-        h('dt', {}, 'Progress'), h('dd', { 'data-field': 'progress' }, progress(b.progress, 'Pages done')),
-        h('dt', {}, 'Words'), h('dd', {}, b.result ? count(b.result.totalWords) : '–'),
-        h('dt', {}, 'Started'), h('dd', {}, when(b.createdAt)),
-        b.error ? [h('dt', {}, 'Error'), h('dd', {}, b.error)] : null)));
-      const p = response.body;
-      previous.disabled = offset === 0;
-      next.disabled = offset + p.pages.length >= p.total || p.pages.length === 0;
-      results.show([p.offset, p.pages], () => p.pages.length === 0
-        ? h('p', { class: 'empty' }, b.status === 'completed' ? 'No pages.' : 'Per-page results appear when the batch completes.')
-        : [h('p', { class: 'note' }, `Pages ${numbers.format(p.offset + 1)}–${numbers.format(p.offset + p.pages.length)} of ${numbers.format(p.total)}`),
-          scroll('Per-page results', table('Per-page results', [['#', 'num'], ['URL'], ['Words', 'num'], ['Bytes', 'num hide-narrow'], ['Error']],
-            p.pages.map((page, i) => h('tr', {},
-              h('td', { class: 'num' }, numbers.format(p.offset + i + 1)),
-              h('td', { class: 'url' }, page.url),
-              h('td', { class: 'num' }, count(page.words)),
-              h('td', { class: 'num hide-narrow' }, count(page.bytes)),
-              h('td', { class: 'error' }, page.error || '')))))]);
-    }
-    return refresh;
-  }
-
   function keyView(retry) {
     const input = h('input', { type: 'password', id: 'key', autocomplete: 'off', required: true });
     const form = h('form', { class: 'card' },
@@ -426,14 +258,8 @@
     for (const link of document.querySelectorAll('nav a')) {
       if (link.dataset.section === section) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
     }
-    if (section === 'jobs' && parts[1]) refresh = jobView(parts[1]);
-    else if (section === 'batches' && parts[1]) refresh = batchView(parts[1]);
-    else if (section === 'batches') refresh = batchesView(query);
-    else if (section === 'enqueue') refresh = enqueueView();
-    else if (window.TallyViews && Object.hasOwn(window.TallyViews, section)) { // views in files of their own (jobs.js, schedules.js, deliveries.js, origins.js)
-      refresh = window.TallyViews[section](parts, query, { main, h, api, append, region, table, scroll, heading, statusBadge, count, when, problemMessage, safely, cursorPager, dateTime });
-    }
-    else refresh = overviewView();
+    const kit = { main, h, api, append, region, table, scroll, heading, statusBadge, count, when, problemMessage, safely, cursorPager, dateTime, numbers };
+    refresh = Object.hasOwn(window.TallyViews || {}, section) ? window.TallyViews[section](parts, query, kit) : overviewView(); // every other view is in a file of its own
     poll();
   }
 

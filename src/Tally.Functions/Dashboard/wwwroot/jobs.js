@@ -1,12 +1,14 @@
 // Tally dashboard: the Jobs section at scale. Find a job by id or a request by id; a status's jobs, narrowed to one
 // origin host; a request's jobs; bulk retry and cancel run on the server (POST /api/jobs/actions/…, 1,000 jobs a
-// call) after a dry run has counted them and a confirmation has stated the count. It registers its view for app.js,
-// which loads after it, and builds the page with app.js's kit: elements and text nodes only, no innerHTML.
+// call) after a dry run has counted them and a confirmation has stated the count; and one job, with Retry and Cancel.
+// It registers its view for app.js, which loads after it, and builds the page with app.js's kit: elements and text
+// nodes only, no innerHTML.
 'use strict';
 
 window.TallyViews = Object.assign(window.TallyViews || {}, {
   jobs(parts, query, kit) {
-    const { h, api, append, region, table, scroll, heading, statusBadge, count, when, problemMessage, safely, cursorPager } = kit;
+    const { main, h, api, append, region, table, scroll, heading, statusBadge, count, when, problemMessage, safely, cursorPager } = kit;
+    if (parts[1]) return jobView(parts[1]);
     const STATUSES = ['scheduled', 'queued', 'running', 'succeeded', 'failed', 'canceled'];
     const JOB_ID = /^[0-9a-f]{32}$/;
     const REQUEST_ID = /^[0-9a-f]{28}$/;
@@ -34,7 +36,7 @@ window.TallyViews = Object.assign(window.TallyViews || {}, {
     const listing = (extra) => `#/jobs?${new URLSearchParams({ ...(status ? { status } : {}), ...(origin ? { origin } : {}), ...(request ? { request } : {}), ...extra })}`;
 
     if (request) {
-      append(kit.main, [
+      append(main, [
         heading('Request'), findForm,
         h('p', {}, h('a', { href: '#/jobs' }, '← All jobs')),
         h('p', {}, 'The jobs of request ', h('code', {}, request), ', in the order given.'),
@@ -57,7 +59,7 @@ window.TallyViews = Object.assign(window.TallyViews || {}, {
         const value = originInput.value.trim();
         location.hash = `#/jobs?${new URLSearchParams({ status, ...(value ? { origin: value } : {}) })}`;
       });
-      append(kit.main, [
+      append(main, [
         heading('Jobs'), findForm,
         h('ul', { class: 'tabs', 'aria-label': 'Status' }, STATUSES.map((s) =>
           h('li', {}, h('a', { href: listing({ status: s }), 'aria-current': s === status ? 'page' : false }, s)))),
@@ -130,7 +132,7 @@ window.TallyViews = Object.assign(window.TallyViews || {}, {
             h('button', { type: 'submit', value: 'yes', class: 'danger' }, yes),
             h('button', { type: 'submit', value: 'no', class: 'secondary', autofocus: true }, 'Keep them')));
         dialog.addEventListener('close', () => { dialog.remove(); resolve(dialog.returnValue === 'yes'); });
-        kit.main.append(dialog);
+        main.append(dialog);
         dialog.showModal();
       });
     }
@@ -159,5 +161,38 @@ window.TallyViews = Object.assign(window.TallyViews || {}, {
             h('td', { class: 'hide-narrow' }, when(job.enqueuedAt)))))));
     }
     return refresh;
+
+    function jobView(id) {
+      const detail = region('Job');
+      const message = h('div', { 'aria-live': 'polite' });
+      const retry = h('button', { type: 'button', onclick: () => safely(() => act('POST', `/api/jobs/${id}/retry`, 'Retried: the job is queued again.')) }, 'Retry');
+      const cancel = h('button', { type: 'button', class: 'danger', onclick: () => safely(() => act('DELETE', `/api/jobs/${id}`, 'Canceled.')) }, 'Cancel');
+      append(main, [heading('Job'), h('p', {}, h('a', { href: '#/jobs' }, '← All jobs')), detail, h('div', { class: 'actions' }, retry, cancel), message]);
+
+      async function act(method, path, done) {
+        const response = await api(method, path);
+        message.replaceChildren(response.ok ? h('p', { class: 'message ok', role: 'status' }, done) : problemMessage(response));
+        await refresh();
+      }
+
+      async function refresh() {
+        const response = await api('GET', `/api/jobs/${encodeURIComponent(id)}`);
+        if (!response.ok) {
+          detail.show(response.body, () => problemMessage(response));
+          retry.disabled = cancel.disabled = true;
+          return;
+        }
+        const job = response.body;
+        retry.disabled = !(job.status === 'failed' || job.status === 'canceled');
+        cancel.disabled = job.status !== 'queued' && job.status !== 'scheduled';
+        detail.show(job, (j) => h('div', { class: 'card' }, h('dl', { class: 'detail' },
+          [['Id', j.id], ['Request', h('a', { href: `#/jobs?request=${j.requestId}` }, j.requestId)], ['URL', j.url], ['Status', statusBadge(j.status)], ['Attempts', count(j.attempts)],
+            ['Words', count(j.words)], ['Bytes', count(j.bytes)], ['Content type', j.contentType || '–'], ['HTTP status', j.httpStatus ?? '–'],
+            ['Error', j.error || '–'], ['Enqueued', when(j.enqueuedAt)], ['Started', when(j.startedAt)], ['Finished', when(j.finishedAt)],
+            ['Kept until', when(j.expiresAt)]]
+            .map(([term, value]) => [h('dt', {}, term), h('dd', { 'data-field': term.toLowerCase() }, value)]))));
+      }
+      return refresh;
+    }
   },
 });
