@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
+using Tally.Hosting;
 using Tally.Jobs;
 
 namespace Tally.Idempotency;
@@ -57,34 +57,8 @@ public sealed class IdempotencyStore(TableServiceClient tables)
 
     /// <summary>Deletes the rows of keys that expired before <paramref name="now"/>; how many.</summary>
     /// <remarks>A query of this table alone, which holds only the keys of one result TTL.</remarks>
-    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await _created.RunAsync(ct => _table.CreateIfNotExistsAsync(ct), cancellationToken).ConfigureAwait(false);
-        var purged = 0;
-        await foreach (var row in Expired(now, cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false);
-                purged++;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-            {
-                // used again meanwhile, or already gone
-            }
-        }
-
-        return purged;
-    }
-
-    private async IAsyncEnumerable<TableEntity> Expired(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"ExpiresAt le {now}");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            yield return row;
-        }
-    }
+    public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        RowSweep.DeleteAsync(_table, TableClient.CreateQueryFilter($"ExpiresAt le {now}"), cancellationToken);
 
     private static TableEntity Entity(string hash, IdempotencyRecord record) => new(hash, Row)
     {

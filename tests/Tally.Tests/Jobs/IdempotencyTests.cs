@@ -145,6 +145,29 @@ public sealed class IdempotencyTests(Azurite azurite, Origin origin) : AppTests(
         Assert.Equal("", later.Header(IdempotencyHeaderName));
     }
 
+    [Fact]
+    public async Task ExpiredKeys_ArePurged_AndKeysStillInForceAreKept()
+    {
+        var expiring = NewKey();
+        var kept = NewKey();
+        Assert.Equal(202, (await PostAsync($$"""{"url": "{{origin.Page("expiring")}}"}""", expiring)).Status);
+        App.Clock.Advance(App.ResultTtl + TimeSpan.FromMinutes(1));
+        Assert.Equal(202, (await PostAsync($$"""{"url": "{{origin.Page("kept")}}"}""", kept)).Status);
+
+        var purged = await App.Get<IdempotencyStore>().PurgeExpiredAsync(App.Clock.GetUtcNow(), default);
+
+        Assert.True(purged >= 1, $"{purged} purged");
+        Assert.Equal((false, true), (await KeyRowExistsAsync(expiring), await KeyRowExistsAsync(kept)));
+    }
+
+    /// <summary>Whether <c>TallyIdempotency</c> holds a row for <paramref name="key"/> on <c>POST /api/jobs</c> (its partition: SHA-256 of route and key).</summary>
+    private async Task<bool> KeyRowExistsAsync(string key)
+    {
+        var partition = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"POST /api/jobs\n{key}")));
+        var table = App.Get<Azure.Data.Tables.TableServiceClient>().GetTableClient(IdempotencyStore.TableName);
+        return await table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == partition).AnyAsync();
+    }
+
     private const string IdempotencyHeaderName = "Idempotent-Replayed";
 
     private static string NewKey() => Guid.NewGuid().ToString();
