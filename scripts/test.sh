@@ -28,6 +28,9 @@ dotnet test Functions.sln --nologo "$@" 2>&1 | tee "$log" || status=$?
 if ! command -v func >/dev/null 2>&1 && [ "${CI:-}" != true ]; then
   echo "host: skipped, as 'func' is not on PATH (put Core Tools v4 or ../shared/functions-host there to run the host suite)"
 fi
+# Every failed test first, its name and the first line of its error, so the end of a long log says which failed and why.
+awk '/^ *Failed [A-Za-z_][A-Za-z0-9_.]*/ && !/Failed: / { name = $0; sub(/^ *Failed /, "", name); sub(/ \[.*$/, "", name) }
+     /^ *Error Message:/ && name != "" { getline why; gsub(/^ +| +$/, "", why); print "failed: " name ": " substr(why, 1, 240); name = "" }' "$log"
 awk 'match($0, /Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+/) {
        s = substr($0, RSTART, RLENGTH); gsub(/[^0-9,]/, "", s); split(s, n, ",")
        failed += n[1]; passed += n[2]; skipped += n[3]
