@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -122,19 +121,8 @@ public sealed class JobThroughput(TableServiceClient tables, TimeProvider time)
     }
 
     /// <summary>Deletes the minutes older than <see cref="Retention"/>, reading only them.</summary>
-    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
-    {
-        await _created.RunAsync(ct => _table.CreateIfNotExistsAsync(ct), cancellationToken).ConfigureAwait(false);
-        var cutoff = (time.GetUtcNow() - Retention).ToString(MinuteFormat, CultureInfo.InvariantCulture);
-        var deleted = 0;
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey lt {cutoff}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-            deleted++;
-        }
-
-        return deleted;
-    }
+    public Task<int> PurgeAsync(CancellationToken cancellationToken) =>
+        RowSweep.DeleteAsync(_table, TableClient.CreateQueryFilter($"PartitionKey lt {(time.GetUtcNow() - Retention).ToString(MinuteFormat, CultureInfo.InvariantCulture)}"), cancellationToken);
 
     private static DateTimeOffset Truncate(DateTimeOffset time) => new(time.Year, time.Month, time.Day, time.Hour, time.Minute, 0, TimeSpan.Zero);
 

@@ -101,9 +101,11 @@ public sealed class OverviewTests(Azurite azurite, Origin origin) : AppTests(azu
         var deleted = await throughput.PurgeAsync(default);
         var log = App.Faults.Log.ToArray();
         var kept = await throughput.ReadAsync(1, default);
+        var window = await throughput.ReadAsync(122, default);
 
         Assert.True(deleted >= 1, $"deleted {deleted}");
         Assert.Equal(1, kept[0].Succeeded);
+        Assert.Equal((start, 0L), (window[0].Minute, window[0].Succeeded));
         Assert.All(log.Where(line => line.StartsWith("GET", StringComparison.Ordinal)), line => Assert.Contains("PartitionKey lt", line));
     }
 }
