@@ -8,7 +8,11 @@ namespace Tally.Host.Tests.Politeness;
 /// <summary>An origin's concurrency limit holds across two real Functions hosts on one storage account and one job queue, measured at the origin.</summary>
 public sealed class TwoHostLimitTests(HostSuite suite, ITestOutputHelper output) : HostTest(suite, output)
 {
-    private const int Pages = 500;
+    /// <summary>
+    /// 16 messages of 32 jobs (Tally.Core's <c>JobQueue.JobsPerMessage</c>): more than one host runs at once
+    /// (host.json's batchSize + newBatchThreshold, 12).
+    /// </summary>
+    private const int Pages = 512;
 
     [HostFact]
     public async Task TwoHosts_NeverSendTheOriginMoreThanItsLimitAtOnce_AndEveryJobSucceedsOnce()
@@ -16,6 +20,14 @@ public sealed class TwoHostLimitTests(HostSuite suite, ITestOutputHelper output)
         await using var second = await HostSuite.StartHostAsync("second host", Suite.Azurite.ConnectionString, Suite.LimitedOriginSettings);
         Watch(second);
         var marks = (Shared: Suite.Host.Mark, Second: second.Mark);
+        // The origin holds every page until both hosts run jobs: a host runs at most batchSize + newBatchThreshold (12)
+        // of the request's 16 messages at once, so the messages it cannot take wait in the queue for the other host.
+        // Without the hold, one host can finish every page before the other polls, and the test shows nothing.
+        var bothRun = Eventually.GetAsync(
+            () => Task.FromResult(RanJobs(Suite.Host, marks.Shared) && RanJobs(second, marks.Second)),
+            ran => ran,
+            TimeSpan.FromSeconds(20), // under the fetch timeout (30 s), so a held page never times out
+            "both hosts to run jobs");
         var (current, peak) = (0, 0);
         var origin = Suite.LimitedOrigin;
         Uri[] pages = [.. Enumerable.Range(0, Pages).Select(_ => origin.Serve(async context =>
@@ -23,6 +35,7 @@ public sealed class TwoHostLimitTests(HostSuite suite, ITestOutputHelper output)
             InterlockedMax(ref peak, Interlocked.Increment(ref current));
             try
             {
+                await Task.WhenAny(bothRun); // the test's own await below reports a hold that gave up
                 await Task.Delay(5); // the origin takes a moment, so fetches overlap
                 await Origin.Write(context, "one two three", "text/plain");
             }
@@ -43,13 +56,16 @@ public sealed class TwoHostLimitTests(HostSuite suite, ITestOutputHelper output)
         var request = accepted.Text("requestId")!;
         var jobs = await Eventually.GetAsync(() => RequestJobsAsync(request), all => all.Count == Pages && all.All(Final), TimeSpan.FromMinutes(3), $"{Pages} jobs to finish");
 
+        await bothRun;
         Assert.Equal(202, accepted.Status);
         Assert.All(jobs, job => Assert.Equal(("succeeded", 1), (job.GetProperty("status").GetString(), job.GetProperty("attempts").GetInt32())));
         Assert.All(pages, page => Assert.Equal(1, origin.Hits(page)));
         Assert.InRange(peak, 1, HostSuite.LimitedOriginMaxConcurrent);
-        Assert.Contains("Functions.RunJob", Suite.Host.OutputSince(marks.Shared, int.MaxValue), StringComparison.Ordinal);
-        Assert.Contains("Functions.RunJob", second.OutputSince(marks.Second, int.MaxValue), StringComparison.Ordinal); // both hosts ran jobs
+        Assert.True(RanJobs(Suite.Host, marks.Shared) && RanJobs(second, marks.Second), "both hosts ran jobs");
     }
+
+    private static bool RanJobs(FuncHost host, int mark) =>
+        host.OutputSince(mark, int.MaxValue).Contains("Executing 'Functions.RunJob'", StringComparison.Ordinal);
 
     private static bool Final(JsonElement job) => job.GetProperty("status").GetString() is "succeeded" or "failed" or "canceled";
 
