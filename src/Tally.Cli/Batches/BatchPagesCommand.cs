@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Tally.Client;
 using Tally.Cli.Cli;
 
 namespace Tally.Cli.Batches;

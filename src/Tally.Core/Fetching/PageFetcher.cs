@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using Tally.Counting;
 using Tally.Telemetry;

@@ -7,7 +7,6 @@ using Tally.Batches;
 using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Functions.Http;
-using Tally.Idempotency;
 
 namespace Tally.Functions.Batches;
 

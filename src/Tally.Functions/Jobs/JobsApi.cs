@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Tally.Callbacks;
 using Tally.Fetching;
 using Tally.Functions.Http;
-using Tally.Idempotency;
 using Tally.Jobs;
 using Tally.Time;
 using Tally.Jobs.Search;

@@ -4,7 +4,6 @@ using Tally.Functions.Batches;
 using Tally.Functions.Callbacks;
 using Tally.Functions.Dashboard;
 using Tally.Functions.Jobs;
-using Tally.Functions.Maintenance;
 using Tally.Functions.Politeness;
 using Tally.Functions.Schedules;
 using static Tally.Functions.OpenApi.ApiOperations;
