@@ -31,7 +31,7 @@ internal sealed class ApiOperations(OpenApiDocument document)
     public OpenApiResponse Problem(string description, bool retryAfter = false) => new()
     {
         Description = description,
-        Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = Ref("Problem") } },
+        Content = new Dictionary<string, IOpenApiMediaType> { [Http.Problems.ContentType] = new OpenApiMediaType { Schema = Ref("Problem") } },
         Headers = retryAfter ? new Dictionary<string, IOpenApiHeader> { ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before trying again.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } } } : null,
     };
 

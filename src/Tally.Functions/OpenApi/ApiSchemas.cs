@@ -12,20 +12,13 @@ internal static class ApiSchemas
 
     private static Dictionary<string, IOpenApiSchema> Core(Func<string, IOpenApiSchema> reference) => new()
     {
-        ["Problem"] = new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Description = "An error (RFC 9457 application/problem+json); detail says what to change.",
-            Required = new HashSet<string> { "type", "title", "status", "detail" },
-            Properties = new Dictionary<string, IOpenApiSchema>
-            {
-                ["type"] = Text("A URI naming the kind of problem: the HTTP status's section of RFC 9110."),
-                ["title"] = Text("The status's reason phrase."),
-                ["status"] = Whole("The HTTP status code."),
-                ["detail"] = Text("What went wrong, and what to change.", example: "The URL uses the 'ftp' scheme; only http and https can be fetched. Nothing was enqueued."),
-                ["errors"] = ListOf(Text("One input's error."), "For a request of many URLs: each one's error."),
-            },
-        },
+        ["Problem"] = Open(
+            "An error (RFC 9457 application/problem+json); detail says what to change.",
+            ("type", Text("A URI naming the kind of problem: the HTTP status's section of RFC 9110.")),
+            ("title", Text("The status's reason phrase.")),
+            ("status", Whole("The HTTP status code.")),
+            ("detail", Text("What went wrong, and what to change.", example: "The URL uses the 'ftp' scheme; only http and https can be fetched. Nothing was enqueued.")),
+            ("errors?", ListOf(Text("One input's error."), "For a request of many URLs: each one's error."))),
         ["Job"] = WithExample(Object(
             "A job: one URL fetched and its words counted.",
             ("id", Text("32 lower-case hex digits; ids sort newest first.")),
@@ -62,54 +55,37 @@ internal static class ApiSchemas
             "What enqueueing many URLs answers.",
             ("requestId", Text("The request: GET /api/jobs?request={requestId} lists its jobs.")),
             ("jobs", ListOf(reference("Job"), "The jobs, in the order of the URLs given."))),
-        ["EnqueueRequest"] = WithExample(new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Description = "One URL or many (not both), to run now or, with runAt or delay, later.",
-            Properties = new Dictionary<string, IOpenApiSchema>
-            {
-                ["url"] = Text("The URL to count (http or https).", "uri"),
-                ["urls"] = ListOf(Text("A URL to count.", "uri"), "The URLs to count, one job each.", minItems: 1),
-                ["runAt"] = Instant("When the jobs are due (at most Tally:Jobs:MaxDelay ahead)."),
-                ["delay"] = Text("How long from now the jobs are due: an ISO 8601 duration (PT10M) or hh:mm:ss."),
-                ["callbackUrl"] = Text("Where to POST a signed Standard Webhooks call when the work is final (http or https).", "uri"),
-                ["callbackMode"] = OneOf("job (default): a call per job; request: one request.completed call once every job is final.", "job", "request"),
-            },
-        }, new JsonObject { ["urls"] = new JsonArray("https://example.com/", "https://example.org/") }),
-        ["JobFilter"] = WithExample(new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Description = "The jobs a bulk action takes: a request's (in the action's status, or status), or a status's whose request was made between from and to. "
+        ["EnqueueRequest"] = WithExample(Open(
+            "One URL or many (not both), to run now or, with runAt or delay, later.",
+            ("url?", Text("The URL to count (http or https).", "uri")),
+            ("urls?", ListOf(Text("A URL to count.", "uri"), "The URLs to count, one job each.", minItems: 1)),
+            ("runAt?", Instant("When the jobs are due (at most Tally:Jobs:MaxDelay ahead).")),
+            ("delay?", Text("How long from now the jobs are due: an ISO 8601 duration (PT10M) or hh:mm:ss.")),
+            ("callbackUrl?", Text("Where to POST a signed Standard Webhooks call when the work is final (http or https).", "uri")),
+            ("callbackMode?", OneOf("job (default): a call per job; request: one request.completed call once every job is final.", "job", "request"))),
+            new JsonObject { ["urls"] = new JsonArray("https://example.com/", "https://example.org/") }),
+        ["JobFilter"] = WithExample(Object(
+            "The jobs a bulk action takes: a request's (in the action's status, or status), or a status's whose request was made between from and to. "
                 + "With continuation, from where the previous call of the same filter stopped.",
-            AdditionalPropertiesAllowed = false,
-            Properties = new Dictionary<string, IOpenApiSchema>
-            {
-                ["request"] = Text("A request id: the requestId of its jobs."),
-                ["status"] = OneOf("The status of the jobs taken: retry takes failed (default) or canceled, cancel takes queued (default) or scheduled.", "failed", "canceled", "queued", "scheduled"),
-                ["from"] = Instant("Without request: the earliest request time taken."),
-                ["to"] = Instant("Without request: the latest request time taken."),
-                ["continuation"] = Text("The continuation of the previous answer."),
-                ["dryRun"] = Flag("When true, count the jobs the filter matches (matched, changed 0, continuation to count on) and change none: what a confirmation states before acting."),
-            },
-        }, new JsonObject { ["status"] = "failed", ["from"] = "2025-06-01T00:00:00Z", ["to"] = "2025-06-01T12:00:00Z" }),
+            ("request?", Text("A request id: the requestId of its jobs.")),
+            ("status?", OneOf("The status of the jobs taken: retry takes failed (default) or canceled, cancel takes queued (default) or scheduled.", "failed", "canceled", "queued", "scheduled")),
+            ("from?", Instant("Without request: the earliest request time taken.")),
+            ("to?", Instant("Without request: the latest request time taken.")),
+            ("continuation?", Text("The continuation of the previous answer.")),
+            ("dryRun?", Flag("When true, count the jobs the filter matches (matched, changed 0, continuation to count on) and change none: what a confirmation states before acting."))),
+            new JsonObject { ["status"] = "failed", ["from"] = "2025-06-01T00:00:00Z", ["to"] = "2025-06-01T12:00:00Z" }),
         ["BulkOutcome"] = WithExample(Object(
             "What one bulk call did; at most 1,000 jobs a call.",
             ("matched", Whole("The jobs the filter matched in this call.")),
             ("changed", Whole("Of those, the jobs changed (one another caller changed first is matched, not changed).")),
             ("continuation?", Text("Present when the call stopped at its cap: send the same filter with it to go on."))),
             new JsonObject { ["matched"] = 3, ["changed"] = 3 }),
-        ["BatchRequest"] = WithExample(new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Description = "A fan-out over many URLs.",
-            Required = new HashSet<string> { "urls" },
-            Properties = new Dictionary<string, IOpenApiSchema>
-            {
-                ["urls"] = ListOf(Text("A URL to count.", "uri"), "The URLs.", minItems: 1),
-                ["maxParallelism"] = Whole("The most fetches in flight at once (default 16).", minimum: 1),
-                ["callbackUrl"] = Text("Where to POST a signed Standard Webhooks call when the batch ends (http or https).", "uri"),
-            },
-        }, new JsonObject { ["urls"] = new JsonArray("https://example.com/", "https://example.org/"), ["maxParallelism"] = 8 }),
+        ["BatchRequest"] = WithExample(Open(
+            "A fan-out over many URLs.",
+            ("urls", ListOf(Text("A URL to count.", "uri"), "The URLs.", minItems: 1)),
+            ("maxParallelism?", Whole("The most fetches in flight at once (default 16).", minimum: 1)),
+            ("callbackUrl?", Text("Where to POST a signed Standard Webhooks call when the batch ends (http or https).", "uri"))),
+            new JsonObject { ["urls"] = new JsonArray("https://example.com/", "https://example.org/"), ["maxParallelism"] = 8 }),
         ["BatchAccepted"] = Object(
             "A batch started or terminating.",
             ("id", Text("The batch id.")),
@@ -162,21 +138,14 @@ internal static class ApiSchemas
             "A page of batches, newest first.",
             ("batches", ListOf(reference("BatchSummary"), "The batches.")),
             ("continuation?", Text("The token of the next page; absent on the last."))),
-        ["Overview"] = new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Description = "The dashboard's figures: jobs by status (each count capped), queue depths, the last hour minute by minute.",
-            Required = new HashSet<string> { "asOf", "jobs", "queue", "poisonQueue", "lastHour" },
-            Properties = new Dictionary<string, IOpenApiSchema>
-            {
-                ["asOf"] = Instant("When the figures were read."),
-                ["jobs"] = MapOf(Object("A status's count.", ("count", Whole("How many.")), ("capped", Flag("Whether the count stopped at its cap (then at least that many)."))), "Jobs by status."),
-                ["queue"] = Whole("The job queue's depth.", format: "int64"),
-                ["poisonQueue"] = Whole("The poison queue's depth.", format: "int64"),
-                ["lastHour"] = ListOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The last 60 minutes, oldest first."),
-                ["throughputDelay"] = Text("How late a minute's figures may reach the table (hh:mm:ss)."),
-            },
-        },
+        ["Overview"] = Open(
+            "The dashboard's figures: jobs by status (each count capped), queue depths, the last hour minute by minute.",
+            ("asOf", Instant("When the figures were read.")),
+            ("jobs", MapOf(Object("A status's count.", ("count", Whole("How many.")), ("capped", Flag("Whether the count stopped at its cap (then at least that many)."))), "Jobs by status.")),
+            ("queue", Whole("The job queue's depth.", format: "int64")),
+            ("poisonQueue", Whole("The poison queue's depth.", format: "int64")),
+            ("lastHour", ListOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The last 60 minutes, oldest first.")),
+            ("throughputDelay?", Text("How late a minute's figures may reach the table (hh:mm:ss)."))),
         ["Health"] = Object("Storage answers.", ("status", OneOf("Always healthy: trouble answers 503.", "healthy"))),
     };
 

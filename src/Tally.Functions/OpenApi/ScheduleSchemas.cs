@@ -11,23 +11,17 @@ internal static class ScheduleSchemas
     public static IEnumerable<KeyValuePair<string, IOpenApiSchema>> Create(Func<string, IOpenApiSchema> reference)
     {
         var mode = OneOf("jobs: a job for each URL every occurrence; batch: one batch over them.", "jobs", "batch");
-        yield return new("ScheduleDefinition", WithExample(new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Description = "A schedule's definition: cron (five fields, or six with seconds first) in an IANA time zone, and the URLs each occurrence counts, as POST /api/jobs or POST /api/batches reads them.",
-            Required = new HashSet<string> { "cron", "timeZone" },
-            Properties = new Dictionary<string, IOpenApiSchema>
-            {
-                ["cron"] = Text("A cron expression (Cronos): \"0 6 * * *\", or \"*/10 * * * * *\" with seconds."),
-                ["timeZone"] = Text("The IANA time zone the cron is read in, such as Europe/Paris or UTC."),
-                ["mode"] = OneOf("jobs (default): a job for each URL every occurrence; batch: one batch over them.", "jobs", "batch"),
-                ["url"] = Text("The one URL to count (jobs mode).", "uri"),
-                ["urls"] = ListOf(Text("A URL to count.", "uri"), "The URLs to count.", minItems: 1),
-                ["maxParallelism"] = Whole("A batch's most fetches in flight at once (batch mode).", minimum: 1),
-                ["callbackUrl"] = Text("Where each run's jobs or batch call back (http or https), as POST /api/jobs and POST /api/batches take it.", "uri"),
-                ["callbackMode"] = OneOf("Jobs mode: job (default), a call per job; request, one request.completed call a run once everything it created is final.", "job", "request"),
-            },
-        }, new JsonObject { ["cron"] = "0 6 * * *", ["timeZone"] = "Europe/Paris", ["mode"] = "jobs", ["urls"] = new JsonArray("https://example.com/") }));
+        yield return new("ScheduleDefinition", WithExample(Open(
+            "A schedule's definition: cron (five fields, or six with seconds first) in an IANA time zone, and the URLs each occurrence counts, as POST /api/jobs or POST /api/batches reads them.",
+            ("cron", Text("A cron expression (Cronos): \"0 6 * * *\", or \"*/10 * * * * *\" with seconds.")),
+            ("timeZone", Text("The IANA time zone the cron is read in, such as Europe/Paris or UTC.")),
+            ("mode?", OneOf("jobs (default): a job for each URL every occurrence; batch: one batch over them.", "jobs", "batch")),
+            ("url?", Text("The one URL to count (jobs mode).", "uri")),
+            ("urls?", ListOf(Text("A URL to count.", "uri"), "The URLs to count.", minItems: 1)),
+            ("maxParallelism?", Whole("A batch's most fetches in flight at once (batch mode).", minimum: 1)),
+            ("callbackUrl?", Text("Where each run's jobs or batch call back (http or https), as POST /api/jobs and POST /api/batches take it.", "uri")),
+            ("callbackMode?", OneOf("Jobs mode: job (default), a call per job; request, one request.completed call a run once everything it created is final.", "job", "request"))),
+            new JsonObject { ["cron"] = "0 6 * * *", ["timeZone"] = "Europe/Paris", ["mode"] = "jobs", ["urls"] = new JsonArray("https://example.com/") }));
         yield return new("ScheduleRun", Object(
             "One run of a schedule: an occurrence, and what it created.",
             ("dueAt", Instant("When the occurrence was due (for a triggered run, when it was asked for).")),

@@ -29,13 +29,18 @@ internal static class Schema
     /// An object of exactly these properties (<c>additionalProperties: false</c>: an answer with a field the document
     /// does not name fails the contract test), the names ending in <c>?</c> optional, the others required.
     /// </summary>
-    public static OpenApiSchema Object(string description, params (string Name, IOpenApiSchema Schema)[] properties) => new()
+    public static OpenApiSchema Object(string description, params (string Name, IOpenApiSchema Schema)[] properties) => Shape(description, closed: true, properties);
+
+    /// <summary>An object of these properties that does not forbid others (<c>?</c> marks the optional ones, as in <see cref="Object"/>).</summary>
+    public static OpenApiSchema Open(string description, params (string Name, IOpenApiSchema Schema)[] properties) => Shape(description, closed: false, properties);
+
+    private static OpenApiSchema Shape(string description, bool closed, (string Name, IOpenApiSchema Schema)[] properties) => new()
     {
         Type = JsonSchemaType.Object,
         Description = description,
         Properties = properties.ToDictionary(p => p.Name.TrimEnd('?'), p => p.Schema),
-        Required = properties.Where(p => !p.Name.EndsWith('?')).Select(p => p.Name).ToHashSet(),
-        AdditionalPropertiesAllowed = false,
+        Required = properties.Where(p => !p.Name.EndsWith('?')).Select(p => p.Name).ToHashSet() is { Count: > 0 } required ? required : null,
+        AdditionalPropertiesAllowed = !closed,
     };
 
     private static JsonSchemaType Nullable(JsonSchemaType type, bool nullable) => nullable ? type | JsonSchemaType.Null : type;
