@@ -46,7 +46,7 @@ internal static class BatchThroughput
             Console.WriteLine($"Durable Azure Storage backend on Azurite, host.json settings, {Environment.ProcessorCount} cores; 16 KiB pages from {page}");
             Console.WriteLine($"{"urls",8}{"parallelism",13}{"seconds",10}{"urls/s",10}{"failed",8}   {"asyncio urls/s",16}");
             // A batch not measured first: JIT, connection pools, the blob container and the task hub's queues.
-            var warmUp = await batches.StartAsync(host.Client, [.. Enumerable.Range(0, 50).Select(i => new Uri($"{page}/?warm={i}"))], 16, CancellationToken.None);
+            var warmUp = await batches.StartAsync(host.Client, [.. Enumerable.Range(0, 50).Select(i => new Uri($"{page}/?warm={i}"))], 16, null, CancellationToken.None);
             await CompletedAsync(host.Client, warmUp);
             AsyncioGather(page, 50, 16);
 
@@ -56,7 +56,7 @@ internal static class BatchThroughput
                 {
                     var urls = Enumerable.Range(0, size).Select(i => new Uri($"{page}/?n={i}")).ToArray();
                     var clock = Stopwatch.StartNew();
-                    var id = await batches.StartAsync(host.Client, urls, parallelism, CancellationToken.None);
+                    var id = await batches.StartAsync(host.Client, urls, parallelism, null, CancellationToken.None);
                     await CompletedAsync(host.Client, id);
                     var seconds = clock.Elapsed.TotalSeconds;
                     var batch = (await batches.GetAsync(host.Client, id, CancellationToken.None))!;

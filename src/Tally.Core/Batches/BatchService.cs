@@ -22,16 +22,13 @@ public sealed class BatchService(
     /// <summary>How many results <c>GET /api/batches/{id}</c> carries; the rest are at <c>/pages</c>.</summary>
     public const int FirstPageSize = 100;
 
-    /// <summary>Starts a batch over already-checked URLs: writes them to blobs, a slice a blob, then starts the orchestration with only their count.</summary>
-    /// <returns>The batch id.</returns>
-    public Task<string> StartAsync(DurableTaskClient client, IReadOnlyList<Uri> urls, int? maxParallelism, CancellationToken cancellationToken) =>
-        StartAsync(client, urls, maxParallelism, null, cancellationToken);
-
     /// <summary>
-    /// As <see cref="StartAsync(DurableTaskClient, IReadOnlyList{Uri}, int?, CancellationToken)"/>, under a request key derived from
-    /// something that must start its batch once (a schedule's occurrence), or a new one when null. With a key the start can
-    /// be repeated: a batch that exists under it is left as it is, and a failed start leaves its URL blobs for the next try.
+    /// Starts a batch over already-checked URLs: writes them to blobs, a slice a blob, then starts the orchestration with
+    /// only their count. Under a request key derived from something that must start its batch once (a schedule's
+    /// occurrence), or a new one when null. With a key the start can be repeated: a batch that exists under it is left as
+    /// it is, and a failed start leaves its URL blobs for the next try.
     /// </summary>
+    /// <returns>The batch id.</returns>
     /// <param name="client">The Durable client.</param>
     /// <param name="urls">The URLs, already checked.</param>
     /// <param name="maxParallelism">The parallelism asked for, if any.</param>

@@ -28,10 +28,6 @@ public sealed partial class JobService(
     /// a message already sent finds no job and is dropped. What a rollback cannot delete stays invisible and expires
     /// within minutes: no job ever waits for a message that was never sent.
     /// </remarks>
-    public Task<IReadOnlyList<Job>> EnqueueAsync(IReadOnlyList<Uri> urls, CancellationToken cancellationToken) =>
-        EnqueueAsync(urls, null, null, cancellationToken);
-
-    /// <summary>As <see cref="EnqueueAsync(IReadOnlyList{Uri}, CancellationToken)"/>, for jobs due at <paramref name="runAt"/> or under a key of the caller's.</summary>
     /// <param name="urls">The URLs, already checked.</param>
     /// <param name="runAt">When the jobs are due: until then they are <c>scheduled</c> and their messages hidden. Null, or a time passed, runs them now.</param>
     /// <param name="requestKey">
@@ -40,15 +36,8 @@ public sealed partial class JobService(
     /// message of a run finds its job claimed or finished and changes nothing) and the commit is made again; a failure is
     /// not rolled back, as the next try with the same key finishes it.
     /// </param>
+    /// <param name="enqueuedAt">As of when, if not now: a repeated request under its first key answers its first answer (see <see cref="Accepted"/>).</param>
     /// <param name="cancellationToken">Cancels the enqueue.</param>
-    public Task<IReadOnlyList<Job>> EnqueueAsync(IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string? requestKey, CancellationToken cancellationToken) =>
-        EnqueueAsync(urls, runAt, requestKey, null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="EnqueueAsync(IReadOnlyList{Uri}, DateTimeOffset?, string?, CancellationToken)"/>, as of
-    /// <paramref name="enqueuedAt"/> when given: a repeated request under its first key answers its first answer
-    /// (see <see cref="Accepted"/>).
-    /// </summary>
     /// <param name="callback">Where to call when the jobs are final, if anywhere.</param>
     public async Task<IReadOnlyList<Job>> EnqueueAsync(
         IReadOnlyList<Uri> urls, DateTimeOffset? runAt, string? requestKey, DateTimeOffset? enqueuedAt, CancellationToken cancellationToken, CallbackTarget? callback = null)
@@ -87,7 +76,7 @@ public sealed partial class JobService(
     }
 
     /// <summary>
-    /// The answer <see cref="EnqueueAsync(IReadOnlyList{Uri}, DateTimeOffset?, string?, DateTimeOffset?, CancellationToken)"/>
+    /// The answer <see cref="EnqueueAsync"/>
     /// gave a request of <paramref name="urls"/> under <paramref name="requestKey"/> as of <paramref name="enqueuedAt"/>,
     /// made again without storage: the jobs as they were created.
     /// </summary>

@@ -64,7 +64,7 @@ public sealed class JobFaultTests(Azurite azurite, Origin origin) : AppTests(azu
             using var caller = new CancellationTokenSource();
             App.Faults.CancelAt(k, caller);
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => App.Get<JobService>().EnqueueAsync(urls, caller.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => App.Get<JobService>().EnqueueAsync(urls, null, null, null, caller.Token));
             App.Faults.Reset();
             await App.Host.DrainAsync();
 
