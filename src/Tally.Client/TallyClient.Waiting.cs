@@ -35,7 +35,7 @@ public sealed partial class TallyClient
     /// <returns>The request's jobs, finished, in the order given.</returns>
     public Task<IReadOnlyList<Job>> WaitForRequestAsync(string requestId, IProgress<JobsProgress>? progress = null, CancellationToken cancellationToken = default) =>
         PollAsync<IReadOnlyList<Job>>(
-            async ct => await ToListAsync(ListRequestJobsAsync(requestId, cancellationToken: ct)).ConfigureAwait(false),
+            async ct => await ListRequestJobsAsync(requestId, cancellationToken: ct).ToListAsync().ConfigureAwait(false),
             jobs => jobs.All(job => job.IsFinished),
             jobs => progress?.Report(new JobsProgress(jobs.Count(job => job.IsFinished), jobs.Count, jobs.Count(job => job.Status == JobStatuses.Failed))),
             cancellationToken);
@@ -85,16 +85,5 @@ public sealed partial class TallyClient
             await Task.Delay(wait, Time, cancellationToken).ConfigureAwait(false);
             interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * Polling.Growth), Polling.MaxInterval.Ticks));
         }
-    }
-
-    private static async Task<IReadOnlyList<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items.ConfigureAwait(false))
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 }

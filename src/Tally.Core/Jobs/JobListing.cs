@@ -67,16 +67,8 @@ public sealed class JobListing(JobTable table, JobIndex index)
     }
 
     /// <summary>A request's visible jobs in <paramref name="status"/>, all of them: one query of its partition (a request holds at most 1,000).</summary>
-    public async Task<IReadOnlyList<JobEntity>> InStatusAsync(string requestKey, JobStatus status, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var jobs = new List<JobEntity>();
-        await foreach (var job in VisibleAsync(requestKey, status, now, null, 1000, [], null, cancellationToken).ConfigureAwait(false))
-        {
-            jobs.Add(job);
-        }
-
-        return jobs;
-    }
+    public async Task<IReadOnlyList<JobEntity>> InStatusAsync(string requestKey, JobStatus status, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await VisibleAsync(requestKey, status, now, null, 1000, [], null, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Counts the jobs in <paramref name="status"/> that the API can see, requested over <paramref name="span"/> before

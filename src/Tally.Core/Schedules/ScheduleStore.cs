@@ -99,12 +99,8 @@ public sealed class ScheduleStore(TableServiceClient tables, BlobServiceClient b
         }
 
         // What is left after this is never read again (a new schedule of that name has another incarnation); it is removed now to leave no litter.
-        var runs = new List<TableEntity>();
-        await foreach (var run in _runs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {name}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            runs.Add(run);
-        }
-
+        var runs = await _runs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {name}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var chunk in runs.Chunk(JobTable.TransactionSize))
         {
             await _runs.SubmitTransactionAsync(chunk.Select(run => new TableTransactionAction(TableTransactionActionType.Delete, run, ETag.All)), cancellationToken).ConfigureAwait(false);
@@ -175,32 +171,14 @@ public sealed class ScheduleStore(TableServiceClient tables, BlobServiceClient b
     }
 
     /// <summary>A schedule's most recent runs, newest first.</summary>
-    public async Task<IReadOnlyList<ScheduleRunEntity>> RecentRunsAsync(ScheduleEntity schedule, int count, CancellationToken cancellationToken)
-    {
-        var runs = new List<ScheduleRunEntity>();
-        await foreach (var run in _runs.QueryAsync<ScheduleRunEntity>(Incarnation(schedule), maxPerPage: count, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            runs.Add(run);
-            if (runs.Count == count)
-            {
-                break;
-            }
-        }
-
-        return runs;
-    }
+    public async Task<IReadOnlyList<ScheduleRunEntity>> RecentRunsAsync(ScheduleEntity schedule, int count, CancellationToken cancellationToken) =>
+        await _runs.QueryAsync<ScheduleRunEntity>(Incarnation(schedule), maxPerPage: count, cancellationToken: cancellationToken).Take(count).ToListAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>A schedule's runs still pending.</summary>
     public async Task<IReadOnlyList<ScheduleRunEntity>> PendingRunsAsync(ScheduleEntity schedule, CancellationToken cancellationToken)
     {
         var filter = $"{Incarnation(schedule)} and {TableClient.CreateQueryFilter($"Status eq {ScheduleRunStatus.Pending}")}";
-        var runs = new List<ScheduleRunEntity>();
-        await foreach (var run in _runs.QueryAsync<ScheduleRunEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            runs.Add(run);
-        }
-
-        return runs;
+        return await _runs.QueryAsync<ScheduleRunEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The rows of a schedule's current incarnation: a key range, read newest first.</summary>
