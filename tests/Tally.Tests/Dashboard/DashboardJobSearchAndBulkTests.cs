@@ -4,7 +4,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Tally.Tests.Dashboard;
 
 /// <summary>The Jobs section at scale (jobs.js): find by job or request id, the origin filter, and bulk actions with a confirmation that states the count.</summary>
-public sealed partial class DashboardTests
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardJobSearchAndBulkTests(DashboardFixture fixture) : DashboardBrowserTests(fixture)
 {
     [Fact]
     public async Task Find_OpensAJobById_AndListsARequestsJobsByItsId()
