@@ -105,9 +105,13 @@ public sealed class BatchSliceTests(Azurite azurite, Origin origin) : BatchAppTe
     [Fact]
     public async Task Progress_RisesMonotonically_ToTheTotal()
     {
-        var urls = Enumerable.Range(0, 30).Select(_ => origin.Serve(async context =>
+        // The origin holds every page until the test has read the batch once, and the last URL (in the second and last
+        // slice of 16) until the test has read a progress between none and all: the three are seen at any machine speed.
+        var firstRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var partialRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var urls = Enumerable.Range(0, 30).Select(i => origin.Serve(async context =>
         {
-            await Task.Delay(10); // origin latency, so progress can be seen between pages
+            await (i == 29 ? partialRead : firstRead).Task.WaitAsync(TimeSpan.FromSeconds(30)); // a deadline, not a sleep: released below
             await Origin.Write(context, "w", "text/plain");
         })).ToArray();
         var id = (await _app.StartAsync(Body(urls, 2))).Text("id");
@@ -118,7 +122,14 @@ public sealed class BatchSliceTests(Azurite azurite, Origin origin) : BatchAppTe
             var batch = await _app.GetAsync(id);
             var progress = batch.Body.GetProperty("progress");
             Assert.Equal(30, progress.GetProperty("total").GetInt32());
-            seen.Add(progress.GetProperty("done").GetInt32());
+            var done = progress.GetProperty("done").GetInt32();
+            seen.Add(done);
+            firstRead.TrySetResult();
+            if (done is > 0 and < 30)
+            {
+                partialRead.TrySetResult();
+            }
+
             return batch;
         }, batch => batch.Text("status") == "completed", TimeSpan.FromMinutes(1), "the batch to complete");
 
