@@ -183,7 +183,7 @@ public sealed class BatchService(
                     {
                         InstanceIdPrefix = "b", Statuses = statuses, PageSize = wanted, FetchInputsAndOutputs = false, ContinuationToken = continuation,
                     };
-                    var page = await FirstPageAsync(client.GetAllInstancesAsync(query).AsPages(continuation, wanted), ct).ConfigureAwait(false);
+                    var page = await client.GetAllInstancesAsync(query).AsPages(continuation, wanted).FirstOrDefaultAsync(ct).ConfigureAwait(false);
                     batches.AddRange(page?.Values.Where(i => IsBatchId(i.InstanceId)).Select(Summary) ?? []);
                     continuation = string.IsNullOrEmpty(page?.ContinuationToken) ? null : page.ContinuationToken;
                 }
@@ -192,16 +192,6 @@ public sealed class BatchService(
                 return ((IReadOnlyList<BatchSummary>)[.. batches.OrderBy(b => b.Id, StringComparer.Ordinal)], continuation);
             },
             cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<Page<OrchestrationMetadata>?> FirstPageAsync(IAsyncEnumerable<Page<OrchestrationMetadata>> pages, CancellationToken cancellationToken)
-    {
-        await foreach (var page in pages.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            return page;
-        }
-
-        return null;
     }
 
     private static BatchSummary Summary(OrchestrationMetadata instance) => new(

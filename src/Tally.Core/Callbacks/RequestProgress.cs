@@ -13,27 +13,17 @@ public sealed class RequestProgress(TableServiceClient tables)
     {
         var unfinished = Enum.GetValues<JobStatus>().Where(status => !status.IsFinal()).Select(status => TableClient.CreateQueryFilter($"Status eq {status.ToName()}"));
         var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {requestKey}")} and ({string.Join(" or ", unfinished)})";
-        await foreach (var _ in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        return true;
+        return !await _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).AnyAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every job of the request with its status, in order.</summary>
     public async Task<RequestCompletion> ReadAsync(string requestKey, CancellationToken cancellationToken)
     {
-        var jobs = new List<JobOutcome>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {requestKey}");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey", nameof(JobEntity.Status)], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (JobIds.IsHex(row.RowKey))
-            {
-                jobs.Add(new JobOutcome(requestKey + row.RowKey, row.GetString(nameof(JobEntity.Status))));
-            }
-        }
-
+        var jobs = await _table.QueryAsync<TableEntity>(filter, select: ["RowKey", nameof(JobEntity.Status)], cancellationToken: cancellationToken)
+            .Where(row => JobIds.IsHex(row.RowKey))
+            .Select(row => new JobOutcome(requestKey + row.RowKey, row.GetString(nameof(JobEntity.Status))))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
         return new RequestCompletion(requestKey, jobs);
     }
 }
