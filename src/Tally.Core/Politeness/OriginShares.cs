@@ -88,20 +88,17 @@ public sealed class OriginShares(PolitenessStorage storage) : IOriginShares
     public async Task<IReadOnlyList<OriginState>> ListAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
         await _created.RunAsync(ct => Counted(_table.CreateIfNotExistsAsync(ct)), cancellationToken).ConfigureAwait(false);
+        // One page: a bounded number of storage calls, as every listing.
+        var page = await _table.QueryAsync<TableEntity>(maxPerPage: max, cancellationToken: cancellationToken).AsPages().FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var states = new List<OriginState>();
-        await foreach (var page in _table.QueryAsync<TableEntity>(maxPerPage: max, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+        foreach (var row in page?.Values ?? [])
         {
-            foreach (var row in page.Values)
+            var live = Read(row).Values.Where(h => h.Until > now.ToUnixTimeMilliseconds()).ToList();
+            var pause = Merge(row, null, now);
+            if (live.Count > 0 || pause is not null)
             {
-                var live = Read(row).Values.Where(h => h.Until > now.ToUnixTimeMilliseconds()).ToList();
-                var pause = Merge(row, null, now);
-                if (live.Count > 0 || pause is not null)
-                {
-                    states.Add(new OriginState(row.GetString("Origin") ?? "", live.Sum(h => h.InUse), live.Count > 0 ? live.Min(h => h.Limit) : null, pause?.Until, pause?.Reason));
-                }
+                states.Add(new OriginState(row.GetString("Origin") ?? "", live.Sum(h => h.InUse), live.Count > 0 ? live.Min(h => h.Limit) : null, pause?.Until, pause?.Reason));
             }
-
-            break; // one page: a bounded number of storage calls, as every listing
         }
 
         return states;

@@ -42,18 +42,9 @@ public sealed class ScheduleStore(TableServiceClient tables, BlobServiceClient b
         var filter = after is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {ScheduleEntity.Partition}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {ScheduleEntity.Partition} and RowKey gt {after}");
-        var page = new List<ScheduleEntity>();
-        await foreach (var schedule in _schedules.QueryAsync<ScheduleEntity>(filter, maxPerPage: Math.Min(limit + 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (page.Count == limit)
-            {
-                return (page, true);
-            }
-
-            page.Add(schedule);
-        }
-
-        return (page, false);
+        var page = await _schedules.QueryAsync<ScheduleEntity>(filter, maxPerPage: Math.Min(limit + 1, 1000), cancellationToken: cancellationToken)
+            .Take(limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return page.Count > limit ? (page.GetRange(0, limit), true) : (page, false);
     }
 
     /// <summary>Inserts a new schedule; false when one of that name exists.</summary>

@@ -47,16 +47,8 @@ public sealed class JobSearch(JobListing listing, CallbackService callbacks, IOp
     {
         var span = JobService.ListingSpan(options.CurrentValue.ResultTtl);
         var (read, next) = await listing.ListAsync(status, time.GetUtcNow(), span, ScanSize, after, cancellationToken).ConfigureAwait(false);
-        var found = new List<JobEntity>();
-        foreach (var job in read.Where(job => origin.Matches(job.Url)))
-        {
-            found.Add(job);
-            if (found.Count == limit)
-            {
-                return (await callbacks.ShowJobsAsync(found, cancellationToken).ConfigureAwait(false), new ListingCursor(job.Id).ToToken());
-            }
-        }
-
-        return (await callbacks.ShowJobsAsync(found, cancellationToken).ConfigureAwait(false), next?.ToToken());
+        var found = read.Where(job => origin.Matches(job.Url)).Take(limit).ToList();
+        var continuation = found.Count == limit ? new ListingCursor(found[^1].Id).ToToken() : next?.ToToken();
+        return (await callbacks.ShowJobsAsync(found, cancellationToken).ConfigureAwait(false), continuation);
     }
 }
