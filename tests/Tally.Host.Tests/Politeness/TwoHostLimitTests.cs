@@ -8,11 +8,8 @@ namespace Tally.Host.Tests.Politeness;
 /// <summary>An origin's concurrency limit holds across two real Functions hosts on one storage account and one job queue, measured at the origin.</summary>
 public sealed class TwoHostLimitTests(HostSuite suite, ITestOutputHelper output) : HostTest(suite, output)
 {
-    /// <summary>
-    /// 16 messages of 32 jobs (Tally.Core's <c>JobQueue.JobsPerMessage</c>): more than one host runs at once
-    /// (host.json's batchSize + newBatchThreshold, 12).
-    /// </summary>
-    private const int Pages = 512;
+    /// <summary>16 requests of 32 URLs: at least 16 messages, however many jobs a message carries.</summary>
+    private const int Requests = 16, Pages = Requests * 32;
 
     [HostFact]
     public async Task TwoHosts_NeverSendTheOriginMoreThanItsLimitAtOnce_AndEveryJobSucceedsOnce()
@@ -21,7 +18,7 @@ public sealed class TwoHostLimitTests(HostSuite suite, ITestOutputHelper output)
         Watch(second);
         var marks = (Shared: Suite.Host.Mark, Second: second.Mark);
         // The origin holds every page until both hosts run jobs: a host runs at most batchSize + newBatchThreshold (12)
-        // of the request's 16 messages at once, so the messages it cannot take wait in the queue for the other host.
+        // of the 16 or more messages at once, so the messages it cannot take wait in the queue for the other host.
         // Without the hold, one host can finish every page before the other polls, and the test shows nothing.
         var bothRun = Eventually.GetAsync(
             () => Task.FromResult(RanJobs(Suite.Host, marks.Shared) && RanJobs(second, marks.Second)),
@@ -52,12 +49,20 @@ public sealed class TwoHostLimitTests(HostSuite suite, ITestOutputHelper output)
             return Task.CompletedTask;
         });
 
-        var accepted = await Api.PostAsync("api/jobs", new { urls = pages });
-        var request = accepted.Text("requestId")!;
-        var jobs = await Eventually.GetAsync(() => RequestJobsAsync(request), all => all.Count == Pages && all.All(Final), TimeSpan.FromMinutes(3), $"{Pages} jobs to finish");
+        var accepted = new List<HttpAnswer>();
+        foreach (var urls in pages.Chunk(Pages / Requests))
+        {
+            accepted.Add(await Api.PostAsync("api/jobs", new { urls }));
+        }
+
+        var jobs = await Eventually.GetAsync(
+            async () => (await Task.WhenAll(accepted.Select(request => RequestJobsAsync(request.Text("requestId")!)))).SelectMany(found => found).ToList(),
+            all => all.Count == Pages && all.All(Final),
+            TimeSpan.FromMinutes(3),
+            $"{Pages} jobs to finish");
 
         await bothRun;
-        Assert.Equal(202, accepted.Status);
+        Assert.All(accepted, request => Assert.Equal(202, request.Status));
         Assert.All(jobs, job => Assert.Equal(("succeeded", 1), (job.GetProperty("status").GetString(), job.GetProperty("attempts").GetInt32())));
         Assert.All(pages, page => Assert.Equal(1, origin.Hits(page)));
         Assert.InRange(peak, 1, HostSuite.LimitedOriginMaxConcurrent);
