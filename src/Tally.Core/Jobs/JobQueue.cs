@@ -11,12 +11,13 @@ public sealed class JobQueue(QueueServiceClient queues)
     private readonly Once _created = new();
 
     /// <summary>
-    /// The most jobs of one request a message starts. The queue has no batch send, so a 1,000-URL request is 32
-    /// sends rather than 1,000; and a message's jobs are claimed together and their results written together, so
-    /// the storage calls of a run are paid a message, not a job. The worker runs a message's jobs at once, so the
-    /// host's 12 messages in flight (host.json) are up to 384 fetches per instance.
+    /// The most jobs of one request a message starts: as many as one transaction holds, since a message's jobs are
+    /// claimed in one transaction and their results written in one. The queue has no batch send, so a 1,000-URL request
+    /// is 10 sends rather than 1,000, and the storage calls of a run (the message's receive and delete, the claim's query
+    /// and transaction, the results' write) are paid a message, not a job. The worker runs a message's jobs at once, so
+    /// the host's 12 messages in flight (host.json) are up to 1,200 fetches per instance, each origin's within its limits.
     /// </summary>
-    public const int JobsPerMessage = 32;
+    public const int JobsPerMessage = JobTable.TransactionSize;
 
     /// <summary>Enqueues the message that starts run <paramref name="run"/> of job <paramref name="id"/>.</summary>
     public Task SendAsync(string id, int run, CancellationToken cancellationToken) => SendAsync([new JobMessage(id, run)], cancellationToken);

@@ -12,22 +12,22 @@ namespace Tally.Tests.Jobs;
 public sealed class JobGroupTests(Azurite azurite, Origin origin) : AppTests(azurite)
 {
     [Fact]
-    public async Task SeventyUrls_AreSentAsThreeMessages_ThatNameEveryJobOnce()
+    public async Task TwoHundredAndSixUrls_AreSentAsThreeMessages_ThatNameEveryJobOnce()
     {
-        var ids = await EnqueueAsync([.. Enumerable.Range(0, 70).Select(_ => origin.Page("w"))]);
+        var ids = await EnqueueAsync([.. Enumerable.Range(0, 206).Select(_ => origin.Page("w"))]);
 
         var raw = new QueueServiceClient(Azurite.ConnectionString).GetQueueClient(JobStorage.QueueName);
         var messages = (await raw.PeekMessagesAsync(32)).Value.Select(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.MessageText))).ToArray();
         var named = messages.Select(text => JsonDocument.Parse(text).RootElement.GetProperty("jobs").EnumerateArray()
             .Select(job => (job.GetProperty("jobId").GetString(), job.GetProperty("run").GetInt32())).ToArray()).ToArray();
 
-        Assert.Equal([32, 32, 6], named.Select(m => m.Length).Order().Reverse());
+        Assert.Equal([100, 100, 6], named.Select(m => m.Length).Order().Reverse());
         Assert.Equal(ids.Order(), named.SelectMany(m => m).Select(j => j.Item1).Order());
         Assert.All(named.SelectMany(m => m), job => Assert.Equal(1, job.Item2));
     }
 
     [Fact]
-    public async Task AThousandUrls_AreFortyFourStorageCalls_ThirtyTwoOfThemSends()
+    public async Task AThousandUrls_AreTwentyTwoStorageCalls_TenOfThemSends()
     {
         await EnqueueAsync([origin.Page("warm"), origin.Page("up")]); // the tables and the queue exist from here on
         App.Faults.Reset();
@@ -37,22 +37,22 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : AppTests(azu
         Assert.Equal(1000, ids.Distinct().Count());
         Assert.Equal(1, log.Count(line => line.StartsWith("PUT ", StringComparison.Ordinal) && line.Contains($"/{JobIndex.TableName}(", StringComparison.Ordinal))); // the request's one index row
         Assert.Equal(10, log.Count(line => line.EndsWith("/$batch", StringComparison.Ordinal))); // the records, 100 a transaction
-        Assert.Equal(32, log.Count(line => line.StartsWith($"POST /devstoreaccount1/{JobStorage.QueueName}/messages", StringComparison.Ordinal))); // 31 of 32 jobs, one of 8
+        Assert.Equal(10, log.Count(line => line.StartsWith($"POST /devstoreaccount1/{JobStorage.QueueName}/messages", StringComparison.Ordinal))); // 100 jobs each
         Assert.Equal(1, log.Count(line => line.StartsWith("PUT ", StringComparison.Ordinal) && line.Contains($"/{JobStorage.TableName}(", StringComparison.Ordinal) && line.Contains("RowKey='commit'"))); // the request's commit
-        Assert.Equal(1 + 10 + 32 + 1, log.Length);
+        Assert.Equal(1 + 10 + 10 + 1, log.Length);
     }
 
     [Fact]
     public async Task EachMessagesJobs_AreReadWithOneRangeQuery_OfJustThoseRows()
     {
-        await EnqueueAsync([.. Enumerable.Range(0, 70).Select(i => new Uri(origin.BaseAddress, $"range/{i}"))]);
+        await EnqueueAsync([.. Enumerable.Range(0, 206).Select(i => new Uri(origin.BaseAddress, $"range/{i}"))]);
         App.Faults.Reset();
         await App.Host.DrainAsync();
 
         var ranges = App.Faults.Log.Where(line => line.StartsWith("GET ", StringComparison.Ordinal) && line.Contains("/TallyJobs()", StringComparison.Ordinal))
             .Select(line => Regex.Match(line, @"\(RowKey ge '(\w+)' and RowKey le '(\w+)'\)"))
             .Select(match => (match.Groups[1].Value, match.Groups[2].Value));
-        Assert.Equal([("0000", "001f"), ("0020", "003f"), ("0040", "0045")], ranges.Order()); // jobs 0-31, 32-63 and 64-69, in hex
+        Assert.Equal([("0000", "0063"), ("0064", "00c7"), ("00c8", "00cd")], ranges.Order()); // jobs 0-99, 100-199 and 200-205, in hex
     }
 
     [Fact]
