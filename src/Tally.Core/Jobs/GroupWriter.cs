@@ -3,33 +3,77 @@ using Azure;
 namespace Tally.Jobs;
 
 /// <summary>
-/// Writes the results of a message's jobs as they come, together: while one write is under way, the results that
-/// finish wait for it, and the next write takes them all (their index rows, then one transaction). A lone result is
-/// written at once. Not canceled with the invocation, as the work is done.
+/// Writes the results of a message's jobs together: a result waits for the message's other claimed jobs, up to
+/// <see cref="Linger"/>, and a write takes every result that came meanwhile (their index rows, then one transaction);
+/// while one write is under way, the results that finish wait for it, and the next write takes them all. Not canceled
+/// with the invocation, as the work is done.
 /// </summary>
-internal sealed class GroupWriter(JobRecords records)
+/// <remarks>
+/// Without the wait, the first result of a message was written alone (a record write and an index write) while its
+/// siblings, done a few milliseconds later, waited for it: two or three writes a message where one does.
+/// </remarks>
+internal sealed class GroupWriter(JobRecords records, int claimed)
 {
+    /// <summary>
+    /// How long a result waits for the message's other jobs before it is written without them: short beside a fetch,
+    /// so a job's result shows at most this much later; a job that never saves (its invocation canceled) delays the
+    /// others no longer than this.
+    /// </summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
+
     private readonly Lock _gate = new();
     private List<Pending> _pending = [];
+    private int _running = claimed;
     private bool _writing;
+    private bool _lingering;
 
     public Task<(JobEntity? Job, bool Changed)> SaveAsync(JobEntity claimed, Func<JobEntity, bool> change)
     {
         var pending = new Pending(claimed, change, new(TaskCreationOptions.RunContinuationsAsynchronously));
-        bool start;
+        bool write, linger = false;
         lock (_gate)
         {
             _pending.Add(pending);
-            start = !_writing;
-            _writing = true;
+            _running--;
+            write = !_writing && _running <= 0;
+            if (write)
+            {
+                _writing = true;
+            }
+            else if (!_writing && !_lingering)
+            {
+                _lingering = linger = true;
+            }
         }
 
-        if (start)
+        if (write)
         {
             _ = WriteAllAsync();
         }
+        else if (linger)
+        {
+            _ = WriteAfterLingerAsync();
+        }
 
         return pending.Done.Task;
+    }
+
+    /// <summary>Writes what waits once <see cref="Linger"/> has passed, unless a write has begun meanwhile (the last job's result starts one).</summary>
+    private async Task WriteAfterLingerAsync()
+    {
+        await Task.Delay(Linger).ConfigureAwait(false); // wall-clock time on purpose: a pause between storage calls, not a time of the domain
+        lock (_gate)
+        {
+            _lingering = false;
+            if (_writing || _pending.Count == 0)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        await WriteAllAsync().ConfigureAwait(false);
     }
 
     private async Task WriteAllAsync()

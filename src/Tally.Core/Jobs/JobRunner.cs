@@ -50,9 +50,9 @@ public sealed partial class JobRunner(
 
         // A group is claimed with one query, one index row (shared with other deliveries') and one transaction, not with
         // calls a job; if another writer got there first, each job is claimed on its own, as a one-job message is.
-        // Their results are written together too, as they come: each write takes whatever finished meanwhile.
+        // Their results are written together too: a result waits briefly for the others (GroupWriter), and a write takes all that came.
         var claims = jobs.Count > 1 ? await ClaimGroupAsync(jobs, messageId, cancellationToken).ConfigureAwait(false) : null;
-        var writer = new GroupWriter(records);
+        var writer = new GroupWriter(records, claims?.Count(c => c.Outcome == ClaimOutcome.Claimed) ?? 0);
         await Task.WhenAll(jobs.Select((job, i) => claims is null ? RunOneAsync(job, messageId, cancellationToken)
             : claims[i].Outcome == ClaimOutcome.Claimed ? RunClaimedAsync(job, claims[i].Job!, messageId, writer.SaveAsync, cancellationToken)
             : NotClaimedAsync(job, claims[i].Job, claims[i].Outcome))).ConfigureAwait(false);

@@ -172,6 +172,37 @@ public sealed class JobGroupTests(Azurite azurite, Origin origin) : AppTests(azu
         Assert.All(urls, url => Assert.Equal(1, origin.Hits(url)));
     }
 
+    [Fact]
+    public async Task AResultWaitingForItsMessagesOtherJobs_IsWrittenWithoutThem_WhenOneIsSlow()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Uri[] urls = [origin.Page("one"), origin.Serve(async context =>
+        {
+            await release.Task;
+            await Origin.Write(context, "two words", "text/plain");
+        }), origin.Page("three words here")];
+        var ids = await EnqueueAsync(urls);
+
+        var drained = App.Host.DrainAsync();
+        try
+        {
+            // the slow job holds its message; its siblings' results are saved (and shown) while it is still running
+            var first = await Eventually.GetAsync(() => App.GetJobAsync(ids[0]), job => job.Text("status") == "succeeded", what: "the first job's result");
+            var third = await Eventually.GetAsync(() => App.GetJobAsync(ids[2]), job => job.Text("status") == "succeeded", what: "the third job's result");
+            Assert.Equal("running", (await App.GetJobAsync(ids[1])).Text("status"));
+            Assert.Equal([1L, 3L], [first.Body.GetProperty("words").GetInt64(), third.Body.GetProperty("words").GetInt64()]);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        await drained;
+        var slow = await App.GetJobAsync(ids[1]);
+        Assert.Equal(("succeeded", 2L), (slow.Text("status"), slow.Body.GetProperty("words").GetInt64()));
+        Assert.All(urls, url => Assert.Equal(1, origin.Hits(url)));
+    }
+
     private async Task<string[]> EnqueueAsync(Uri[] urls)
     {
         var response = await App.PostJobsAsync(JsonSerializer.Serialize(new { urls = urls.Select(u => u.AbsoluteUri) }));
