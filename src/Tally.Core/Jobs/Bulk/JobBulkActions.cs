@@ -76,17 +76,9 @@ public sealed class JobBulkActions(JobListing listing, JobRecords records, JobQu
 
     private async Task<(List<JobEntity> Jobs, ListingCursor? Next)> FindInRequestAsync(string key, JobFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var jobs = new List<JobEntity>();
-        await foreach (var job in listing.ListRequestAsync(key, filter.Status, now, filter.After?.Row, MaxJobsPerCall, cancellationToken).ConfigureAwait(false))
-        {
-            jobs.Add(job);
-            if (jobs.Count == MaxJobsPerCall)
-            {
-                return (jobs, new ListingCursor(job.Id));
-            }
-        }
-
-        return (jobs, null);
+        var jobs = await listing.ListRequestAsync(key, filter.Status, now, filter.After?.Row, MaxJobsPerCall, cancellationToken)
+            .Take(MaxJobsPerCall).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return (jobs, jobs.Count == MaxJobsPerCall ? new ListingCursor(jobs[^1].Id) : null);
     }
 
     /// <summary>
