@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using Tally.Host.Tests.Infrastructure;
 using Tally.Tests.Infrastructure;
 
@@ -23,8 +25,7 @@ internal sealed record RoundResult(int Round, string Politeness, string Pass, Ti
 /// <c>--direct</c>, and <c>func start</c> on the built app with <paramref name="settings"/>. A warm-up of a few jobs
 /// and a small batch, not measured; then the jobs (requests of <see cref="UrlsPerRequest"/> URLs, sent one after the
 /// other, until every job is final), then the same URLs as one batch at parallelism 64; then both again. The second
-/// pass is the first's with the runtime warm: in a worker's first half minute much of its code still runs
-/// unoptimized (tier 0) and its hot methods are being compiled again, so the two passes can differ by half.
+/// pass is the first's with the app warm (its connection pools, its first calls of each path, compiled as they come).
 /// </summary>
 internal sealed class HostRun(OriginProcess origin, int pages, long expectedWords, bool direct)
 {
@@ -34,6 +35,7 @@ internal sealed class HostRun(OriginProcess origin, int pages, long expectedWord
     public async Task<IReadOnlyList<RoundResult>> RunAsync(int round, string politeness, IReadOnlyDictionary<string, string> settings)
     {
         var azurite = await StartAzuriteAsync();
+        await WarmStorageAsync(azurite.ConnectionString);
         CountingStorageProxy? proxy = null;
         FuncHost? host = null;
         try
@@ -107,6 +109,31 @@ internal sealed class HostRun(OriginProcess origin, int pages, long expectedWord
     /// Starts Azurite, again on other ports when it could not bind: other programs on this machine take ports between
     /// the check that one is free and Azurite's bind.
     /// </summary>
+    /// <summary>
+    /// Runs Azurite's table transactions, queries and queue sends of a 1,000-URL request's size on tables and a queue of
+    /// its own before the host starts, so that the cold pass measures a new instance on warm storage, as on Azure, not
+    /// the emulator's own first calls (its JavaScript compiled as it goes): without it, the cold pass's requests took
+    /// 0.44-0.76 s against 0.17-0.26 s warm; with it, 0.21-0.35 s (2026-12-04).
+    /// </summary>
+    private static async Task WarmStorageAsync(string connection)
+    {
+        var table = new TableClient(connection, "BenchmarkWarmUp");
+        var queue = new QueueClient(connection, "benchmark-warm-up");
+        await Task.WhenAll(table.CreateIfNotExistsAsync(), queue.CreateIfNotExistsAsync());
+        for (var round = 0; round < 3; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(async chunk =>
+            {
+                var partition = $"{round}-{chunk}";
+                await table.SubmitTransactionAsync(Enumerable.Range(0, 100).Select(row => new TableTransactionAction(
+                    TableTransactionActionType.UpsertReplace,
+                    new TableEntity(partition, $"{row:D4}") { ["Url"] = $"http://127.0.0.1/{row}", ["Status"] = "queued", ["EnqueuedAt"] = DateTimeOffset.UtcNow })));
+                await queue.SendMessageAsync(new string('x', 4096));
+                await table.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition).ToListAsync();
+            }));
+        }
+    }
+
     private static async Task<Azurite> StartAzuriteAsync()
     {
         for (var attempt = 1; ; attempt++)
