@@ -106,10 +106,6 @@ internal sealed class HostRun(OriginProcess origin, int pages, long expectedWord
     }
 
     /// <summary>
-    /// Starts Azurite, again on other ports when it could not bind: other programs on this machine take ports between
-    /// the check that one is free and Azurite's bind.
-    /// </summary>
-    /// <summary>
     /// Runs Azurite's table transactions, queries and queue sends of a 1,000-URL request's size on tables and a queue of
     /// its own before the host starts, so that the cold pass measures a new instance on warm storage, as on Azure, not
     /// the emulator's own first calls (its JavaScript compiled as it goes): on 2026-12-04 the cold pass's 1,000-URL
@@ -126,7 +122,7 @@ internal sealed class HostRun(OriginProcess origin, int pages, long expectedWord
             {
                 var partition = $"{round}-{chunk}";
                 await table.SubmitTransactionAsync(Enumerable.Range(0, 100).Select(row => new TableTransactionAction(
-                    TableTransactionActionType.UpsertReplace,
+                    TableTransactionActionType.Add, // as the app inserts a request's records
                     new TableEntity(partition, $"{row:D4}") { ["Url"] = $"http://127.0.0.1/{row}", ["Status"] = "queued", ["EnqueuedAt"] = DateTimeOffset.UtcNow })));
                 await queue.SendMessageAsync(new string('x', 4096));
                 await table.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition).ToListAsync();
@@ -134,6 +130,10 @@ internal sealed class HostRun(OriginProcess origin, int pages, long expectedWord
         }
     }
 
+    /// <summary>
+    /// Starts Azurite, again on other ports when it could not bind: other programs on this machine take ports between
+    /// the check that one is free and Azurite's bind.
+    /// </summary>
     private static async Task<Azurite> StartAzuriteAsync()
     {
         for (var attempt = 1; ; attempt++)
