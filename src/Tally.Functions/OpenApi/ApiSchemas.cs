@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using Tally.Batches;
+using Tally.Callbacks;
+using Tally.Jobs;
 using static Tally.Functions.OpenApi.Schema;
 
 namespace Tally.Functions.OpenApi;
@@ -24,7 +27,7 @@ internal static class ApiSchemas
             ("id", Text("32 lower-case hex digits; ids sort newest first.")),
             ("requestId", Text("The POST /api/jobs request that created the job: its id's first 28 digits.")),
             ("url", Text("The URL counted.", "uri")),
-            ("status", OneOf("Where the job is in its life.", "scheduled", "queued", "running", "succeeded", "failed", "canceled")),
+            ("status", OneOf("Where the job is in its life.", JobStatus.Scheduled.ToName(), JobStatus.Queued.ToName(), JobStatus.Running.ToName(), JobStatus.Succeeded.ToName(), JobStatus.Failed.ToName(), JobStatus.Canceled.ToName())),
             ("words", Whole("The words counted, once succeeded.", nullable: true, format: "int64")),
             ("bytes", Whole("The body bytes read.", nullable: true, format: "int64")),
             ("contentType", Text("The Content-Type the origin declared.", nullable: true)),
@@ -62,13 +65,13 @@ internal static class ApiSchemas
             ("runAt?", Instant("When the jobs are due (at most Tally:Jobs:MaxDelay ahead).")),
             ("delay?", Text("How long from now the jobs are due: an ISO 8601 duration (PT10M) or hh:mm:ss.")),
             ("callbackUrl?", Text("Where to POST a signed Standard Webhooks call when the work is final (http or https).", "uri")),
-            ("callbackMode?", OneOf("job (default): a call per job; request: one request.completed call once every job is final.", "job", "request"))),
+            ("callbackMode?", OneOf("job (default): a call per job; request: one request.completed call once every job is final.", CallbackModes.Job, CallbackModes.Request))),
             new JsonObject { ["urls"] = new JsonArray("https://example.com/", "https://example.org/") }),
         ["JobFilter"] = WithExample(Object(
             "The jobs a bulk action takes: a request's (in the action's status, or status), or a status's whose request was made between from and to. "
                 + "With continuation, from where the previous call of the same filter stopped.",
             ("request?", Text("A request id: the requestId of its jobs.")),
-            ("status?", OneOf("The status of the jobs taken: retry takes failed (default) or canceled, cancel takes queued (default) or scheduled.", "failed", "canceled", "queued", "scheduled")),
+            ("status?", OneOf("The status of the jobs taken: retry takes failed (default) or canceled, cancel takes queued (default) or scheduled.", JobStatus.Failed.ToName(), JobStatus.Canceled.ToName(), JobStatus.Queued.ToName(), JobStatus.Scheduled.ToName())),
             ("from?", Instant("Without request: the earliest request time taken.")),
             ("to?", Instant("Without request: the latest request time taken.")),
             ("continuation?", Text("The continuation of the previous answer.")),
@@ -111,7 +114,7 @@ internal static class ApiSchemas
         ["Batch"] = Object(
             "A batch: status, progress and, once completed, its result.",
             ("id", Text("The batch id.")),
-            ("status", OneOf("The batch's status.", [.. Tally.Batches.BatchStatusNames.All])),
+            ("status", OneOf("The batch's status.", [.. BatchStatusNames.All])),
             ("progress", reference("BatchProgress")),
             ("createdAt", Instant("When it started.")),
             ("lastUpdatedAt", Instant("When it last changed.")),

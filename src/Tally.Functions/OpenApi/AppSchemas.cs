@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using Tally.Callbacks;
 using static Tally.Functions.OpenApi.ApiSchemas;
 using static Tally.Functions.OpenApi.Schema;
 
@@ -10,7 +11,7 @@ internal static class AppSchemas
 {
     public static IEnumerable<KeyValuePair<string, IOpenApiSchema>> Create(Func<string, IOpenApiSchema> reference)
     {
-        var state = OneOf("pending (not final yet, or being retried), delivered (answered with a 2xx) or failed (every attempt failed, or 410 Gone).", "pending", "delivered", "failed");
+        var state = OneOf("pending (not final yet, or being retried), delivered (answered with a 2xx) or failed (every attempt failed, or 410 Gone).", [.. DeliveryStates.All]);
         yield return new("Callback", Object(
             "Where a job's or batch's completion call stands.",
             ("url", Text("The callbackUrl given.", "uri")),
