@@ -20,6 +20,7 @@ public static class TallyFunctionsExtensions
     public static FunctionsApplicationBuilder AddTally(this FunctionsApplicationBuilder builder)
     {
         builder.ConfigureFunctionsWebApplication();
+        WholeJsonFormatter.AddTo(builder.Services);
         builder.UseWhen<StorageTroubleMiddleware>(StorageTroubleMiddleware.IsHttp);
         builder.Services.AddTallyCore(builder.Configuration);
         builder.Services.AddSingleton<StorageHealth>();

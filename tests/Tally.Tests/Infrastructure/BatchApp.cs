@@ -70,6 +70,7 @@ public sealed class BatchApp : IAsyncDisposable
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddTallyCore(configuration);
         services.AddMvcCore();
+        Tally.Functions.Http.WholeJsonFormatter.AddTo(services); // as the app's AddTally does
         var faults = new StorageFaults();
         services.Configure<Azure.Storage.Blobs.BlobClientOptions>("Default", options => options.AddPolicy(faults, Azure.Core.HttpPipelinePosition.PerCall));
         services.AddSingleton<BatchFunctions>();

@@ -55,6 +55,7 @@ public sealed class TallyApp : IAsyncDisposable
         services.Configure<TableClientOptions>("Default", options => options.AddPolicy(Faults, Azure.Core.HttpPipelinePosition.PerCall));
         services.Configure<QueueClientOptions>("Default", options => options.AddPolicy(Faults, Azure.Core.HttpPipelinePosition.PerCall));
         services.AddMvcCore();
+        Tally.Functions.Http.WholeJsonFormatter.AddTo(services); // as the app's AddTally does
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<JobsApi>();
         services.AddSingleton<JobsWorker>();
