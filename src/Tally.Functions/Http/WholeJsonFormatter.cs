@@ -27,8 +27,8 @@ internal sealed class WholeJsonFormatter : TextOutputFormatter
     }
 
     /// <summary>
-    /// Puts this formatter just before MVC's JSON formatter, with that formatter's serializer options (so the bytes are
-    /// the same); MVC's still writes any other encoding.
+    /// Puts this formatter just before MVC's JSON formatter, with that formatter's serializer options, so the bytes are
+    /// the ones MVC wrote. Every JSON answer is UTF-8, as RFC 8259 asks, whatever <c>Accept-Charset</c> says.
     /// </summary>
     public static void AddTo(IServiceCollection services) =>
         services.PostConfigure<MvcOptions>(mvc =>

@@ -36,6 +36,16 @@ public sealed class WholeJsonFormatterTests
         Assert.Contains("There is no job 'x'.", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Answer_IsUtf8_WhateverAcceptCharsetAsks()
+    {
+        var (bytes, length) = await WriteAsync(Problems.NotFound("é"), whole: true, acceptCharset: "utf-16");
+
+        Assert.Equal((byte)'{', bytes[0]); // UTF-16 would start with 0x7B 0x00
+        Assert.Contains("\"detail\":\"é\"", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.Equal(bytes.Length, length);
+    }
+
     private static ObjectResult Answer(string kind) => kind switch
     {
         "problem" => Problems.BadRequest("Bad \"input\" <here> & 'there': é, 中文, 🙂.", ["first", "second"]),
@@ -48,7 +58,7 @@ public sealed class WholeJsonFormatterTests
         _ => new OkObjectResult(new { text = "plain ASCII" }),
     };
 
-    private static async Task<(byte[] Bytes, long? ContentLength)> WriteAsync(IActionResult result, bool whole)
+    private static async Task<(byte[] Bytes, long? ContentLength)> WriteAsync(IActionResult result, bool whole, string? acceptCharset = null)
     {
         var services = new ServiceCollection().AddLogging();
         services.AddMvcCore();
@@ -59,6 +69,11 @@ public sealed class WholeJsonFormatterTests
 
         await using var provider = services.BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = provider };
+        if (acceptCharset is not null)
+        {
+            context.Request.Headers.AcceptCharset = acceptCharset;
+        }
+
         var body = new MemoryStream();
         context.Response.Body = body;
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
