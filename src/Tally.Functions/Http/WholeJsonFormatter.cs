@@ -16,26 +16,27 @@ internal sealed class WholeJsonFormatter : TextOutputFormatter
 {
     private readonly JsonSerializerOptions _options;
 
-    private WholeJsonFormatter(JsonSerializerOptions options)
+    /// <summary>Takes MVC's JSON formatter's serializer options and media types, so it writes what that one would, as that one would.</summary>
+    private WholeJsonFormatter(SystemTextJsonOutputFormatter mvc)
     {
-        _options = options;
+        _options = mvc.SerializerOptions;
         SupportedEncodings.Add(Encoding.UTF8);
-        foreach (var mediaType in new[] { "application/json", "text/json", "application/*+json" })
+        foreach (var mediaType in mvc.SupportedMediaTypes)
         {
             SupportedMediaTypes.Add(mediaType);
         }
     }
 
     /// <summary>
-    /// Puts this formatter just before MVC's JSON formatter, with that formatter's serializer options, so the bytes are
-    /// the ones MVC wrote. Every JSON answer is UTF-8, as RFC 8259 asks, whatever <c>Accept-Charset</c> says.
+    /// Puts this formatter just before MVC's JSON formatter, made from it, so the bytes are the ones MVC wrote. Every
+    /// JSON answer is UTF-8, as RFC 8259 asks, whatever <c>Accept-Charset</c> says.
     /// </summary>
     public static void AddTo(IServiceCollection services) =>
         services.PostConfigure<MvcOptions>(mvc =>
         {
             var formatters = mvc.OutputFormatters;
             var json = formatters.OfType<SystemTextJsonOutputFormatter>().First();
-            formatters.Insert(formatters.IndexOf(json), new WholeJsonFormatter(json.SerializerOptions));
+            formatters.Insert(formatters.IndexOf(json), new WholeJsonFormatter(json));
         });
 
     public override async Task WriteResponseBodyAsync(OutputFormatterWriteContext context, Encoding selectedEncoding)
